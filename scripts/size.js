@@ -1,0 +1,18 @@
+// The size budget: the main UMD bundle, minified, at most 4 KB after gzip -9. Sizes are deterministic,
+// so unlike times they may fail the run.
+const fs = require('fs');
+const zlib = require('zlib');
+const path = require('path');
+
+const BUDGET = 4096;
+const files = ['angular-auth-tokens.umd.js', 'angular-auth-tokens-auth0.umd.js'];
+let failed = false;
+for (const file of files) {
+  const bytes = fs.readFileSync(path.join(__dirname, '..', 'dist', file));
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  const budget = file === files[0] ? BUDGET : null;
+  const verdict = budget === null ? '' : gz <= budget ? ` (budget ${budget}: ok)` : ` (budget ${budget}: OVER)`;
+  console.log(`${file}: ${bytes.length} bytes minified, ${gz} bytes gzip -9${verdict}`);
+  if (budget !== null && gz > budget) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,52 @@
+// Builds dist/: minified ES modules and the two UMD bundles. angular, angular-jwt, angular-storage and
+// auth0-js stay external: the app already loads them. No eval anywhere (devtool is a separate map file),
+// so apps under a strict Content-Security-Policy work.
+const path = require('path');
+
+const tsRule = { test: /\.ts$/, loader: 'ts-loader', exclude: /node_modules/, options: { configFile: 'tsconfig.build.json', compilerOptions: { emitDeclarationOnly: false, declaration: false } } };
+const common = {
+  mode: 'production',
+  devtool: 'source-map',
+  resolve: { extensions: ['.ts', '.js'] },
+  module: { rules: [tsRule] },
+  performance: { hints: false },
+};
+
+// The UMD bundles read the globals an AngularJS page already has. angular-jwt and angular-storage are
+// named as module dependencies by string, never imported, so they need no entry here.
+const umdExternals = {
+  angular: { root: 'angular', commonjs: 'angular', commonjs2: 'angular', amd: 'angular' },
+  'auth0-js': { root: 'auth0', commonjs: 'auth0-js', commonjs2: 'auth0-js', amd: 'auth0-js' },
+};
+
+const umd = (entry, file, name) => ({
+  ...common,
+  name: file,
+  entry,
+  externals: umdExternals,
+  output: {
+    path: path.resolve(__dirname, 'dist'),
+    filename: file,
+    library: { name, type: 'umd' },
+    globalObject: 'this',
+  },
+});
+
+module.exports = [
+  umd('./src/index.ts', 'angular-auth-tokens.umd.js', 'angularAuthTokens'),
+  umd('./src/auth0.ts', 'angular-auth-tokens-auth0.umd.js', 'angularAuthTokensAuth0'),
+  {
+    ...common,
+    name: 'esm',
+    entry: { index: './src/index.ts', auth0: './src/auth0.ts' },
+    externalsType: 'module',
+    externals: { angular: 'angular', 'auth0-js': 'auth0-js' },
+    experiments: { outputModule: true },
+    output: {
+      path: path.resolve(__dirname, 'dist/esm'),
+      filename: '[name].js',
+      library: { type: 'module' },
+      module: true,
+    },
+  },
+];
