@@ -1,0 +1,62 @@
+import type { Revoker } from './types';
+
+export type StorageKind = 'localStorage' | 'sessionStorage' | 'memory';
+
+export interface StorageKeys {
+  token: string;
+  refreshToken: string;
+  profile: string;
+  idToken: string;
+  expiresAt: string;
+}
+
+/** The resolved settings, defaults filled in. The AngularJS layer resolves an injectable refresher. */
+export interface Settings {
+  allowedDomains: Array<string | RegExp>;
+  loginPath: string;
+  publicPaths: Array<string | RegExp> | null;
+  returnToParam: string;
+  renewBeforeSeconds: number;
+  minValiditySeconds: number;
+  refreshTimeoutSeconds: number;
+  lockTimeoutSeconds: number;
+  storage: StorageKind;
+  storageKeys: StorageKeys;
+  apiToken: 'accessToken' | 'idToken';
+  revoke: Revoker | null;
+}
+
+/** The keys the guide's snippets used, so that their users stay logged in after switching. */
+export const DEFAULT_STORAGE_KEYS: StorageKeys = {
+  token: 'token',
+  refreshToken: 'refreshToken',
+  profile: 'profile',
+  idToken: 'idToken',
+  expiresAt: 'expiresAt',
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  allowedDomains: [],
+  loginPath: '/login',
+  publicPaths: null,
+  returnToParam: 'returnTo',
+  renewBeforeSeconds: 60,
+  minValiditySeconds: 5,
+  refreshTimeoutSeconds: 10,
+  lockTimeoutSeconds: 15,
+  storage: 'localStorage',
+  storageKeys: DEFAULT_STORAGE_KEYS,
+  apiToken: 'accessToken',
+  revoke: null,
+};
+
+/** Merges a partial into settings; `storageKeys` merges key by key. */
+export function mergeSettings(base: Settings, partial: Partial<Omit<Settings, 'storageKeys'>> & { storageKeys?: Partial<StorageKeys> }): Settings {
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<Settings>;
+  return { ...base, ...defined, storageKeys: { ...base.storageKeys, ...partial.storageKeys } };
+}
+
+/** Paths the guard leaves alone: `publicPaths`, or just the login path when none are given. */
+export function publicPathsOf(settings: Settings): Array<string | RegExp> {
+  return settings.publicPaths ?? [settings.loginPath];
+}
