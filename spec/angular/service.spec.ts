@@ -1,0 +1,391 @@
+import type { IHttpBackendService, IHttpService, ILogService, IRootScopeService } from 'angular';
+import '../../src/module';
+import { AuthTokensError } from '../../src/core/errors';
+import type { RefreshFunction, TokenResponse } from '../../src/core/types';
+import type { AuthTokensInternal } from '../../src/angular/service';
+import type { AuthTokensOptions } from '../../src/angular/types';
+import { jwtExpiringIn } from '../helpers/jwt';
+import { settle } from '../helpers/ng';
+
+const API = 'http://127.0.0.1:3002';
+const OTHER = 'http://127.0.0.1:3003';
+
+describe('service (authTokens, per request)', () => {
+  let refresher: jasmine.Spy<RefreshFunction>;
+  let $http: IHttpService;
+  let $httpBackend: IHttpBackendService;
+  let $rootScope: IRootScopeService;
+  let $log: ILogService;
+  let authTokens: AuthTokensInternal;
+  let events: string[];
+
+  function load(options: Partial<AuthTokensOptions> = {}) {
+    angular.mock.module('authTokens', ['authTokensProvider', (provider: { configure(o: Partial<AuthTokensOptions>): void }) => {
+      provider.configure({ refresher, storage: 'sessionStorage', allowedDomains: [API], ...options });
+    }]);
+    angular.mock.inject(['$http', '$httpBackend', '$rootScope', '$log', 'authTokens',
+      (http: IHttpService, backend: IHttpBackendService, root: IRootScopeService, log: ILogService, service: AuthTokensInternal) => {
+        $http = http; $httpBackend = backend; $rootScope = root; $log = log; authTokens = service;
+      }]);
+    events = [];
+    for (const name of ['sessionStarted', 'refreshed', 'refreshFailed', 'sessionExpired', 'loggedOut']) {
+      $rootScope.$on(`authTokens:${name}`, () => events.push(name));
+    }
+  }
+
+  function store(values: Record<string, unknown>, raw: Record<string, string> = {}) {
+    for (const [key, value] of Object.entries(values)) sessionStorage.setItem(key, JSON.stringify(value));
+    for (const [key, value] of Object.entries(raw)) sessionStorage.setItem(key, value);
+  }
+
+  const bearer = (token: string) => (headers: Record<string, string>) => headers.Authorization === `Bearer ${token}`;
+  const noAuthorization = (headers: Record<string, string>) => !('Authorization' in headers);
+
+  beforeEach(() => {
+    angular.mock.inject.strictDi(true);
+    sessionStorage.clear();
+    refresher = jasmine.createSpy<RefreshFunction>('refresher');
+  });
+  afterEach(() => {
+    $httpBackend?.verifyNoOutstandingExpectation();
+    $httpBackend?.verifyNoOutstandingRequest();
+    sessionStorage.clear();
+  });
+
+  describe('with a valid token', () => {
+    it('sends it as a Bearer token without refreshing', async () => {
+      const token = jwtExpiringIn(3600);
+      store({ token, refreshToken: 'rt-1' });
+      load();
+      $httpBackend.expectGET(`${API}/data`, bearer(token)).respond(200, {});
+      $http.get(`${API}/data`);
+      await settle($rootScope);
+      $httpBackend.flush();
+      expect(refresher).not.toHaveBeenCalled();
+    });
+
+    it('takes expiry from expiresAt over the JWT exp', async () => {
+      const token = jwtExpiringIn(-60);
+      store({ token, refreshToken: 'rt-1', expiresAt: Date.now() + 60_000 });
+      load();
+      $httpBackend.expectGET(`${API}/data`, bearer(token)).respond(200, {});
+      $http.get(`${API}/data`);
+      await settle($rootScope);
+      $httpBackend.flush();
+      expect(refresher).not.toHaveBeenCalled();
+    });
+
+    it('works with an opaque token whose expiry is known', async () => {
+      store({ token: 'opaque-access-token', refreshToken: 'rt-1', expiresAt: Date.now() + 60_000 });
+      load();
+      $httpBackend.expectGET('/local', bearer('opaque-access-token')).respond(200, {});
+      $http.get('/local');
+      await settle($rootScope);
+      $httpBackend.flush();
+      expect(refresher).not.toHaveBeenCalled();
+    });
+
+    it('answers authManager (options === null) synchronously with a string, or null for a non-JWT', () => {
+      const token = jwtExpiringIn(3600);
+      store({ token });
+      load();
+      expect(authTokens.tokenFor(null)).toBe(token);
+      store({ token: 'opaque' });
+      expect(authTokens.tokenFor(null)).toBeNull();
+      store({}, { token: 'not json' });
+      expect(authTokens.tokenFor(null)).toBeNull();
+    });
+  });
+
+  describe('with an expired token and a refresh token', () => {
+    it('refreshes once for 20 simultaneous requests and sends the new token with all of them', async () => {
+      const fresh = jwtExpiringIn(3600);
+      store({ token: jwtExpiringIn(-10), refreshToken: 'rt-1' });
+      let resolve!: (r: TokenResponse) => void;
+      refresher.and.returnValue(new Promise<TokenResponse>((r) => { resolve = r; }));
+      load();
+      $httpBackend.whenGET(`${API}/data`, bearer(fresh)).respond(200, {});
+      const done: number[] = [];
+      for (let i = 0; i < 20; i++) $http.get(`${API}/data`).then(() => done.push(i));
+      await settle($rootScope);
+      resolve({ accessToken: fresh, refreshToken: 'rt-2', expiresIn: 3600 });
+      await settle($rootScope);
+      $httpBackend.flush();
+      expect(refresher).toHaveBeenCalledTimes(1);
+      expect(refresher.calls.argsFor(0)[0]).toBe('rt-1');
+      expect(done.length).toBe(20);
+      expect(JSON.parse(sessionStorage.getItem('token')!)).toBe(fresh);
+      expect(JSON.parse(sessionStorage.getItem('refreshToken')!)).toBe('rt-2');
+      expect(events).toEqual(['refreshed']);
+    });
+
+    it('treats a token within minValiditySeconds of expiry as expired', async () => {
+      const fresh = jwtExpiringIn(3600);
+      // An hour-long token with 3 s left: within the 5 s margin.
+      store({ token: jwtExpiringIn(3, { iat: Math.floor(Date.now() / 1000) - 3600 }), refreshToken: 'rt-1' });
+      refresher.and.resolveTo({ accessToken: fresh, expiresIn: 3600 });
+      load({ minValiditySeconds: 5 });
+      $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, {});
+      $http.get(`${API}/data`);
+      await settle($rootScope);
+      $httpBackend.flush();
+      expect(refresher).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not renew a 30 s token again and again with the default margins', async () => {
+      store({ token: jwtExpiringIn(-1), refreshToken: 'rt-1' });
+      refresher.and.callFake(async () => ({ accessToken: jwtExpiringIn(30), expiresIn: 30 }));
+      load();
+      $httpBackend.whenGET(`${API}/data`).respond(200, {});
+      for (let i = 0; i < 5; i++) {
+        $http.get(`${API}/data`);
+        await settle($rootScope);
+        $httpBackend.flush();
+      }
+      expect(refresher).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps the old refresh token when the response has no new one', async () => {
+      store({ token: jwtExpiringIn(-1), refreshToken: 'rt-1' });
+      refresher.and.resolveTo({ accessToken: jwtExpiringIn(3600) });
+      load();
+      await settle($rootScope);
+      authTokens.getToken();
+      await settle($rootScope);
+      expect(JSON.parse(sessionStorage.getItem('refreshToken')!)).toBe('rt-1');
+    });
+  });
+
+  describe('with garbage in storage', () => {
+    const garbage: Array<[string, string]> = [
+      ['"undefined"', JSON.stringify('undefined')],
+      ['"null"', JSON.stringify('null')],
+      ['""', JSON.stringify('')],
+      ['not three parts', JSON.stringify('a.b')],
+      ['bad base64', JSON.stringify('a.%%%.c')],
+      ['a payload that is not JSON', JSON.stringify(`x.${btoa('not json')}.y`)],
+      ['a JSON array payload', JSON.stringify(`x.${btoa('[1,2]')}.y`)],
+      ['exp as a string', JSON.stringify(`x.${btoa('{"exp":"9999999999"}')}.y`)],
+      ['exp as NaN', JSON.stringify(`x.${btoa('{"exp":"NaN"}')}.y`)],
+      ['a JSON number', '42'],
+      ['a JSON object', '{"a":1}'],
+      ['a raw value that is not JSON-encoded', 'raw-token'],
+    ];
+    for (const [name, raw] of garbage) {
+      it(`renews over ${name} when a refresh token is held`, async () => {
+        const fresh = jwtExpiringIn(3600);
+        store({ refreshToken: 'rt-1' }, { token: raw });
+        refresher.and.resolveTo({ accessToken: fresh, expiresIn: 3600 });
+        load();
+        $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, {});
+        $http.get(`${API}/data`);
+        await settle($rootScope);
+        $httpBackend.flush();
+        expect(refresher).toHaveBeenCalledTimes(1);
+      });
+
+      it(`sends no Authorization over ${name} without a refresh token`, async () => {
+        store({}, { token: raw });
+        load();
+        $httpBackend.expectGET(`${API}/data`, noAuthorization).respond(200, {});
+        $http.get(`${API}/data`);
+        await settle($rootScope);
+        $httpBackend.flush();
+        expect(refresher).not.toHaveBeenCalled();
+        expect(() => authTokens.tokenFor(null)).not.toThrow();
+      });
+    }
+  });
+
+  describe('when the refresh fails', () => {
+    it('rejects every waiting request with login_required when the refresh token is refused, and ends the session once', async () => {
+      store({ token: jwtExpiringIn(-1), refreshToken: 'rt-1', profile: { name: 'A' } });
+      refresher.and.rejectWith({ error: 'invalid_grant' });
+      load();
+      const errors: unknown[] = [];
+      for (let i = 0; i < 3; i++) $http.get(`${API}/data`).catch((e) => errors.push(e));
+      await settle($rootScope);
+      expect(errors.length).toBe(3);
+      for (const error of errors) {
+        expect(error).toEqual(jasmine.any(AuthTokensError));
+        expect((error as AuthTokensError).code).toBe('login_required');
+      }
+      expect(refresher).toHaveBeenCalledTimes(1);
+      expect(sessionStorage.length).toBe(0);
+      expect(events).toEqual(['refreshFailed', 'sessionExpired']);
+      expect(authTokens.isAuthenticated()).toBe(false);
+    });
+
+    for (const [name, reason] of [['a network error', new TypeError('Failed to fetch')], ['a 5xx', { error: 'server_error', status: 503 }]] as const) {
+      it(`rejects with refresh_failed on ${name}, keeps the session and tries again on the next request`, async () => {
+        store({ token: jwtExpiringIn(-1), refreshToken: 'rt-1' });
+        refresher.and.rejectWith(reason);
+        load();
+        let error: unknown;
+        $http.get(`${API}/data`).catch((e) => { error = e; });
+        await settle($rootScope);
+        expect((error as AuthTokensError).code).toBe('refresh_failed');
+        expect(JSON.parse(sessionStorage.getItem('refreshToken')!)).toBe('rt-1');
+        expect(events).toEqual(['refreshFailed']);
+
+        const fresh = jwtExpiringIn(3600);
+        refresher.and.resolveTo({ accessToken: fresh, expiresIn: 3600 });
+        $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, {});
+        $http.get(`${API}/data`);
+        await settle($rootScope);
+        $httpBackend.flush();
+        expect(refresher).toHaveBeenCalledTimes(2);
+      });
+    }
+
+    it('rejects with refresh_failed when the refresher takes longer than refreshTimeoutSeconds', async () => {
+      store({ token: jwtExpiringIn(-1), refreshToken: 'rt-1' });
+      refresher.and.returnValue(new Promise(() => undefined));
+      load({ refreshTimeoutSeconds: 0.05 });
+      let error: unknown;
+      authTokens.getToken().catch((e) => { error = e; });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await settle($rootScope);
+      expect((error as AuthTokensError).code).toBe('refresh_failed');
+      expect(JSON.parse(sessionStorage.getItem('refreshToken')!)).toBe('rt-1');
+    });
+  });
+
+  describe('hosts', () => {
+    beforeEach(() => {
+      store({ token: jwtExpiringIn(3600), refreshToken: 'rt-1' });
+    });
+
+    it('sends the token to the app origin and to allowed origins, port included', async () => {
+      load();
+      const token = JSON.parse(sessionStorage.getItem('token')!);
+      $httpBackend.expectGET('/same-origin', bearer(token)).respond(200, {});
+      $httpBackend.expectGET(`${API}/data`, bearer(token)).respond(200, {});
+      $http.get('/same-origin');
+      $http.get(`${API}/data`);
+      await settle($rootScope);
+      $httpBackend.flush();
+    });
+
+    it('sends no token to another port of an allowed host, and the request still succeeds', async () => {
+      load();
+      let status = 0;
+      $httpBackend.expectGET(`${OTHER}/data`, noAuthorization).respond(200, {});
+      $http.get(`${OTHER}/data`).then((r) => { status = r.status; });
+      await settle($rootScope);
+      $httpBackend.flush();
+      expect(status).toBe(200);
+    });
+
+    it('sends no token to any other origin even with no allowedDomains at all', async () => {
+      load({ allowedDomains: [] });
+      $httpBackend.expectGET('https://elsewhere.example/x', noAuthorization).respond(200, {});
+      $http.get('https://elsewhere.example/x');
+      await settle($rootScope);
+      $httpBackend.flush();
+    });
+
+    it('sends no token with skipAuthorization', async () => {
+      load();
+      $httpBackend.expectGET(`${API}/data`, noAuthorization).respond(200, {});
+      $http.get(`${API}/data`, { skipAuthorization: true } as object);
+      await settle($rootScope);
+      $httpBackend.flush();
+    });
+  });
+
+  describe('the service', () => {
+    it('setSession stores JSON-encoded values under the guide keys, authenticates and broadcasts sessionStarted', () => {
+      load();
+      const token = jwtExpiringIn(3600);
+      authTokens.setSession({ accessToken: token, idToken: 'id-1', refreshToken: 'rt-1', expiresIn: 3600 }, { name: 'Ada' });
+      expect(JSON.parse(sessionStorage.getItem('token')!)).toBe(token);
+      expect(JSON.parse(sessionStorage.getItem('idToken')!)).toBe('id-1');
+      expect(JSON.parse(sessionStorage.getItem('refreshToken')!)).toBe('rt-1');
+      expect(JSON.parse(sessionStorage.getItem('expiresAt')!)).toBeCloseTo(Date.now() + 3_600_000, -3);
+      expect(authTokens.getProfile()).toEqual({ name: 'Ada' });
+      expect(($rootScope as IRootScopeService & { isAuthenticated: boolean }).isAuthenticated).toBe(true);
+      expect(authTokens.isAuthenticated()).toBe(true);
+      expect(events).toEqual(['sessionStarted']);
+    });
+
+    it('setSession throws invalid_response for a response without a token and stores nothing', () => {
+      load();
+      expect(() => authTokens.setSession({ refreshToken: 'rt' })).toThrowMatching((e) => (e as AuthTokensError).code === 'invalid_response');
+      expect(sessionStorage.length).toBe(0);
+    });
+
+    it('stores the id token under token with apiToken: idToken, as the guide did', () => {
+      load({ apiToken: 'idToken' });
+      const id = jwtExpiringIn(3600);
+      authTokens.setSession({ accessToken: 'opaque', idToken: id, expiresIn: 3600 });
+      expect(JSON.parse(sessionStorage.getItem('token')!)).toBe(id);
+    });
+
+    it('getToken resolves null without a session, the token when valid', async () => {
+      load();
+      let value: string | null | undefined;
+      authTokens.getToken().then((t) => { value = t; });
+      await settle($rootScope);
+      expect(value).toBeNull();
+      const token = jwtExpiringIn(3600);
+      authTokens.setSession({ accessToken: token, expiresIn: 3600 });
+      authTokens.getToken().then((t) => { value = t; });
+      await settle($rootScope);
+      expect(value).toBe(token);
+    });
+
+    it('refresh renews a valid token now, and joins one under way', async () => {
+      store({ token: jwtExpiringIn(3600), refreshToken: 'rt-1' });
+      const fresh = jwtExpiringIn(3600, { n: 2 });
+      refresher.and.resolveTo({ accessToken: fresh, expiresIn: 3600 });
+      load();
+      const got: string[] = [];
+      authTokens.refresh().then((t) => got.push(t));
+      authTokens.refresh().then((t) => got.push(t));
+      authTokens.getToken();
+      await settle($rootScope);
+      expect(refresher).toHaveBeenCalledTimes(1);
+      expect(got).toEqual([fresh, fresh]);
+    });
+
+    it('isAuthenticated holds with only a refresh token', () => {
+      store({ refreshToken: 'rt-1' });
+      load();
+      expect(authTokens.isAuthenticated()).toBe(true);
+    });
+
+    it('logout revokes the refresh token, clears every key and broadcasts loggedOut, even when revocation fails', async () => {
+      const revoke = jasmine.createSpy('revoke').and.rejectWith(new Error('offline'));
+      store({ token: jwtExpiringIn(3600), refreshToken: 'rt-1', profile: {}, idToken: 'x', expiresAt: Date.now() + 1000 });
+      load({ revoke });
+      let resolved = false;
+      authTokens.logout().then(() => { resolved = true; });
+      await settle($rootScope);
+      expect(revoke).toHaveBeenCalledOnceWith('rt-1');
+      expect(resolved).toBe(true);
+      expect(sessionStorage.length).toBe(0);
+      expect(events).toEqual(['loggedOut']);
+    });
+  });
+
+  describe('storage', () => {
+    it('falls back to memory when the browser refuses writes, and says so once', () => {
+      load();
+      spyOn(Storage.prototype, 'setItem').and.throwError(new DOMException('full', 'QuotaExceededError'));
+      const warn = spyOn($log, 'warn');
+      const token = jwtExpiringIn(3600);
+      authTokens.setSession({ accessToken: token, refreshToken: 'rt-1', expiresIn: 3600 });
+      authTokens.setSession({ accessToken: token, refreshToken: 'rt-2', expiresIn: 3600 });
+      expect(authTokens.current()?.refreshToken).toBe('rt-2');
+      expect(warn).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps a memory session out of Web Storage', () => {
+      load({ storage: 'memory' });
+      authTokens.setSession({ accessToken: jwtExpiringIn(3600), refreshToken: 'rt-1' });
+      expect(sessionStorage.length).toBe(0);
+      expect(authTokens.isAuthenticated()).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,13 @@
+/** Builds an unsigned JWT with the given claims (signatures are the server's business, not this package's). */
+export function makeJwt(claims: object): string {
+  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.signature`;
+}
+
+/** A JWT issued now that expires in `seconds` (negative: already expired). */
+export function jwtExpiringIn(seconds: number, extra: object = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  // An expired token was issued an hour before it expired, so its life is a normal, positive one.
+  const iat = seconds > 0 ? now - 1 : now + seconds - 3600;
+  return makeJwt({ sub: 'user-1', iat, exp: now + seconds, ...extra });
+}

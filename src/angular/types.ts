@@ -1,0 +1,52 @@
+import type { IPromise } from 'angular';
+import type { StorageKeys, StorageKind } from '../core/settings';
+import type { RefreshFunction, Revoker } from '../core/types';
+
+/** A refresh function, or an array-annotated injectable that returns one (for refreshers that need services). */
+export type Refresher = RefreshFunction | [...string[], (...deps: never[]) => RefreshFunction];
+
+/** What `authTokensProvider.configure()` takes; every field is optional there but `refresher` must be set once. */
+export interface AuthTokensOptions {
+  refresher: Refresher;
+  /** Origins (`'https://api.example.com'`), `host[:port]` strings, or RegExps tested against the origin. */
+  allowedDomains: Array<string | RegExp>;
+  loginPath: string;
+  /** Paths the guard leaves alone; defaults to `[loginPath]`. */
+  publicPaths: Array<string | RegExp>;
+  returnToParam: string;
+  renewBeforeSeconds: number;
+  minValiditySeconds: number;
+  refreshTimeoutSeconds: number;
+  lockTimeoutSeconds: number;
+  storage: StorageKind;
+  storageKeys: Partial<StorageKeys>;
+  apiToken: 'accessToken' | 'idToken';
+  revoke: Revoker | null;
+}
+
+/** angular-jwt's options as this package sets them; see the README on `jwtOptionsProvider.config`. */
+export interface AuthTokensJwtOptions {
+  tokenGetter: Array<string | ((...deps: never[]) => unknown)>;
+  whiteListedDomains: RegExp[];
+}
+
+export interface AuthTokensProvider {
+  /** Merges into the current options; may be called more than once. */
+  configure(options: Partial<AuthTokensOptions>): void;
+  /** The angular-jwt options this module installs, for apps that call `jwtOptionsProvider.config` too. */
+  readonly jwtOptions: AuthTokensJwtOptions;
+}
+
+export interface AuthTokensService {
+  /** Stores a new session (after login), authenticates, schedules renewal, broadcasts `authTokens:sessionStarted`. */
+  setSession(response: import('../core/types').TokenResponse, profile?: unknown): void;
+  /** A token valid now, renewing first when needed; null without a session. */
+  getToken(): IPromise<string | null>;
+  /** Renews now, joining a renewal already under way. */
+  refresh(): IPromise<string>;
+  /** A usable token or a refresh token is held. */
+  isAuthenticated(): boolean;
+  getProfile(): unknown;
+  /** Revokes (best effort), clears every key, tells other tabs, broadcasts `authTokens:loggedOut`. Never navigates. */
+  logout(): IPromise<void>;
+}

@@ -1,0 +1,22 @@
+import angular from 'angular';
+import type { IHttpProvider } from 'angular';
+import { AuthTokensProviderImpl } from './angular/provider';
+import type { AuthTokensJwtOptions } from './angular/types';
+
+export const MODULE_NAME = 'authTokens';
+
+interface JwtOptionsProvider {
+  config(options: AuthTokensJwtOptions): void;
+}
+
+configureJwt.$inject = ['jwtOptionsProvider', '$httpProvider', 'authTokensProvider'];
+function configureJwt(jwtOptionsProvider: JwtOptionsProvider, $httpProvider: IHttpProvider, authTokensProvider: AuthTokensProviderImpl): void {
+  jwtOptionsProvider.config(authTokensProvider.jwtOptions);
+  $httpProvider.interceptors.push('jwtInterceptor');
+}
+
+// The one place that registers with AngularJS. angular-jwt and angular-storage are named, not imported:
+// the app loads them (they need the global `angular`), and they stay out of this bundle.
+angular.module(MODULE_NAME, ['angular-jwt', 'angular-storage'])
+  .provider('authTokens', AuthTokensProviderImpl)
+  .config(configureJwt);
