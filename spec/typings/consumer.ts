@@ -1,0 +1,51 @@
+// A consumer app compiled under `strict` against the shipped .d.ts files, through the package's own
+// name and `exports` map: no `any`, no declarations of its own.
+import angular from 'angular';
+import authTokens, {
+  AuthTokensError,
+  oauth2RefreshToken,
+  oauth2Revoke,
+  type AuthTokensErrorCode,
+  type AuthTokensOptions,
+  type AuthTokensProvider,
+  type AuthTokensService,
+  type Refresher,
+  type Revoker,
+  type Session,
+  type TokenResponse,
+} from 'angular-auth-tokens';
+import { auth0CheckSession, auth0RefreshToken, auth0Revoke } from 'angular-auth-tokens/auth0';
+
+const moduleName: string = authTokens;
+
+const refresher: Refresher = oauth2RefreshToken({ tokenEndpoint: 'https://id.example.com/oauth/token', clientId: 'spa' });
+const injectable: Refresher = ['$http', ($http: angular.IHttpService) => (refreshToken: string, session: Session) =>
+  $http.post<TokenResponse>('/token', { refreshToken, sub: session.profile }, { skipAuthorization: true } as angular.IRequestShortcutConfig)
+    .then((response) => response.data)];
+const revoke: Revoker = oauth2Revoke({ revocationEndpoint: 'https://id.example.com/oauth/revoke', clientId: 'spa' });
+const options: Partial<AuthTokensOptions> = { refresher, revoke, allowedDomains: ['https://api.example.com', /\.example\.org$/], storage: 'localStorage' };
+
+angular.module('app', [moduleName])
+  .config(['authTokensProvider', (provider: AuthTokensProvider) => {
+    provider.configure(options);
+    provider.configure({ refresher: injectable, apiToken: 'idToken', storageKeys: { token: 'id_token' } });
+    provider.configure({ refresher: auth0RefreshToken({ domain: 'tenant.auth0.com', clientID: 'abc' }), revoke: auth0Revoke({ domain: 'tenant.auth0.com', clientID: 'abc' }) });
+    provider.configure({ refresher: auth0CheckSession({ domain: 'tenant.auth0.com', clientID: 'abc' }, { scope: 'openid' }) });
+    const keep: Array<string | ((...deps: never[]) => unknown)> = provider.jwtOptions.tokenGetter;
+    void keep;
+  }])
+  .run(['authTokens', '$rootScope', (service: AuthTokensService, $rootScope: angular.IRootScopeService) => {
+    service.getToken().then((token: string | null) => token?.length);
+    service.refresh().catch((error: unknown) => {
+      if (error instanceof AuthTokensError) {
+        const code: AuthTokensErrorCode = error.code;
+        return code === 'login_required' ? service.logout() : undefined;
+      }
+      return undefined;
+    });
+    const authenticated: boolean = service.isAuthenticated();
+    const profile: unknown = service.getProfile();
+    service.setSession({ accessToken: 'a', refreshToken: 'r', expiresIn: 30 }, profile);
+    $rootScope.$on('authTokens:refreshFailed', (_event, error: AuthTokensError) => error.cause);
+    void authenticated;
+  }]);
