@@ -45,6 +45,9 @@ export interface AuthTokensInternal extends AuthTokensService {
   /** The stored session, read now. */
   current(): Session | null;
   readonly settings: Settings;
+  readonly appOrigin: string;
+  /** Renews because the server refused `token`, or adopts a token that replaced it meanwhile. */
+  replace(token: string): IPromise<string>;
 }
 
 /**
@@ -54,9 +57,11 @@ export interface AuthTokensInternal extends AuthTokensService {
 export class AuthTokensRuntime implements AuthTokensInternal {
   private readonly coordinator: RefreshCoordinator;
   readonly settings: Settings;
+  readonly appOrigin: string;
 
   constructor(private readonly deps: ServiceDeps) {
     this.settings = deps.settings;
+    this.appOrigin = deps.appOrigin;
     this.coordinator = new RefreshCoordinator({
       store: deps.store,
       shared: deps.shared,
@@ -82,7 +87,11 @@ export class AuthTokensRuntime implements AuthTokensInternal {
   }
 
   refresh(): IPromise<string> {
-    return this.deps.$q.when(this.coordinator.refresh(this.current()?.token ?? null)).then((session) => session.token as string);
+    return this.replace(this.current()?.token ?? null);
+  }
+
+  replace(token: string | null): IPromise<string> {
+    return this.deps.$q.when(this.coordinator.refresh(token)).then((session) => session.token as string);
   }
 
   isAuthenticated(): boolean {
@@ -114,7 +123,7 @@ export class AuthTokensRuntime implements AuthTokensInternal {
       return decodeJwt(token) ? token : null;
     }
     if ((request as { skipAuthorization?: boolean }).skipAuthorization) return null;
-    if (!isAllowedUrl(request.url, this.deps.appOrigin, this.deps.settings.allowedDomains)) return null;
+    if (!isAllowedUrl(request.url, this.appOrigin, this.settings.allowedDomains)) return null;
     const token = this.validToken();
     return typeof token === 'string' || token === null ? token : this.deps.$q.when(token);
   }

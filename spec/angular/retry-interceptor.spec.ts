@@ -1,0 +1,127 @@
+import type { IHttpBackendService, IHttpService, IRootScopeService } from 'angular';
+import '../../src/module';
+import type { AuthTokensError } from '../../src/core/errors';
+import type { RefreshFunction } from '../../src/core/types';
+import type { AuthTokensOptions } from '../../src/angular/types';
+import { jwtExpiringIn } from '../helpers/jwt';
+import { settle } from '../helpers/ng';
+
+const API = 'http://127.0.0.1:3002';
+
+describe('retry-interceptor', () => {
+  let refresher: jasmine.Spy<RefreshFunction>;
+  let $http: IHttpService;
+  let $httpBackend: IHttpBackendService;
+  let $rootScope: IRootScopeService;
+  let old: string;
+  let fresh: string;
+
+  const bearer = (token: string) => (headers: Record<string, string>) => headers.Authorization === `Bearer ${token}`;
+
+  function load(options: Partial<AuthTokensOptions> = {}) {
+    angular.mock.module('authTokens', ['authTokensProvider', (p: { configure(o: Partial<AuthTokensOptions>): void }) => {
+      p.configure({ refresher, storage: 'sessionStorage', allowedDomains: [API], ...options });
+    }]);
+    angular.mock.inject(['$http', '$httpBackend', '$rootScope', (h: IHttpService, b: IHttpBackendService, r: IRootScopeService) => {
+      $http = h; $httpBackend = b; $rootScope = r;
+    }]);
+  }
+
+  /** Runs native promises, digests and flushes until the backend has nothing pending. */
+  async function drain() {
+    for (let i = 0; i < 4; i++) {
+      await settle($rootScope);
+      try { $httpBackend.flush(); } catch { /* nothing pending in this round */ }
+    }
+  }
+
+  beforeEach(() => {
+    angular.mock.inject.strictDi(true);
+    sessionStorage.clear();
+    old = jwtExpiringIn(3600, { n: 1 });
+    fresh = jwtExpiringIn(3600, { n: 2 });
+    sessionStorage.setItem('token', JSON.stringify(old));
+    sessionStorage.setItem('refreshToken', JSON.stringify('rt-1'));
+    refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo({ accessToken: fresh, refreshToken: 'rt-2', expiresIn: 3600 });
+  });
+  afterEach(() => {
+    $httpBackend.verifyNoOutstandingExpectation();
+    $httpBackend.verifyNoOutstandingRequest();
+    sessionStorage.clear();
+  });
+
+  it('renews once on a 401 and retries once with the new token', async () => {
+    load();
+    $httpBackend.expectGET(`${API}/data`, bearer(old)).respond(401, {});
+    $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, { ok: true });
+    let data: unknown;
+    $http.get(`${API}/data`).then((r) => { data = r.data; });
+    await drain();
+    expect(data).toEqual({ ok: true });
+    expect(refresher).toHaveBeenCalledTimes(1);
+  });
+
+  it('adopts a token that changed while the request was in flight, without a refresh', async () => {
+    load();
+    $httpBackend.expectGET(`${API}/data`, bearer(old)).respond(() => {
+      sessionStorage.setItem('token', JSON.stringify(fresh));
+      return [401, {}];
+    });
+    $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, {});
+    $http.get(`${API}/data`);
+    await drain();
+    expect(refresher).not.toHaveBeenCalled();
+  });
+
+  it('hands a second 401 to the caller unchanged', async () => {
+    load();
+    $httpBackend.expectGET(`${API}/data`, bearer(old)).respond(401, { first: true });
+    $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(401, { second: true });
+    let status = 0;
+    let body: unknown;
+    $http.get(`${API}/data`).catch((r) => { status = r.status; body = r.data; });
+    await drain();
+    expect(status).toBe(401);
+    expect(body).toEqual({ second: true });
+    expect(refresher).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not retry a request that opted out, or one that carried no token of ours', async () => {
+    load();
+    $httpBackend.expectGET(`${API}/skip`).respond(401, {});
+    $httpBackend.expectGET('https://elsewhere.example/x').respond(401, {});
+    const statuses: number[] = [];
+    $http.get(`${API}/skip`, { skipAuthorization: true } as object).catch((r) => statuses.push(r.status));
+    $http.get('https://elsewhere.example/x').catch((r) => statuses.push(r.status));
+    await drain();
+    expect(statuses.sort()).toEqual([401, 401]);
+    expect(refresher).not.toHaveBeenCalled();
+  });
+
+  it('does not retry a request whose own Authorization header was not a Bearer token', async () => {
+    load();
+    $httpBackend.expectGET(`${API}/basic`).respond(401, {});
+    let status = 0;
+    $http.get(`${API}/basic`, { headers: { Authorization: 'Basic abc' } }).catch((r) => { status = r.status; });
+    await drain();
+    expect(status).toBe(401);
+    expect(refresher).not.toHaveBeenCalled();
+  });
+
+  it('ends the session once when the renewal after a 401 is refused', async () => {
+    refresher.and.rejectWith({ error: 'invalid_grant' });
+    load();
+    const expired = jasmine.createSpy('sessionExpired');
+    $rootScope.$on('authTokens:sessionExpired', expired);
+    $httpBackend.expectGET(`${API}/a`, bearer(old)).respond(401, {});
+    $httpBackend.expectGET(`${API}/b`, bearer(old)).respond(401, {});
+    const errors: AuthTokensError[] = [];
+    $http.get(`${API}/a`).catch((e) => errors.push(e));
+    $http.get(`${API}/b`).catch((e) => errors.push(e));
+    await drain();
+    expect(errors.map((e) => e.code)).toEqual(['login_required', 'login_required']);
+    expect(refresher).toHaveBeenCalledTimes(1);
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(sessionStorage.getItem('refreshToken')).toBeNull();
+  });
+});
