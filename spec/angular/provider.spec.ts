@@ -43,16 +43,27 @@ describe('provider (authTokensProvider)', () => {
     }]);
   });
 
-  it('sets up cross-tab renewal with localStorage, and says once when Web Locks are missing', () => {
+  it('says once that tabs renew on their own where IndexedDB is missing', () => {
     angular.mock.module('authTokens', ['authTokensProvider', '$provide', (p: AuthTokensProviderImpl, $provide: angular.auto.IProvideService) => {
       p.configure({ refresher });
-      // A window whose navigator has no Web Locks, as in older Safari.
+      $provide.value('$window', { location: window.location, localStorage: window.localStorage, navigator: window.navigator, document: window.document });
+    }]);
+    angular.mock.inject(['authTokens', '$log', (service: AuthTokensInternal, $log: ILogService & { warn: { logs: unknown[][] } }) => {
+      service.isAuthenticated();
+      expect($log.warn.logs.length).toBe(1);
+      expect(String($log.warn.logs[0][0])).toMatch(/each tab renews on its own/);
+    }]);
+  });
+
+  it('falls back to the IndexedDB lock where Web Locks are missing, without a warning', () => {
+    angular.mock.module('authTokens', ['authTokensProvider', '$provide', (p: AuthTokensProviderImpl, $provide: angular.auto.IProvideService) => {
+      p.configure({ refresher });
+      // A window whose navigator has no Web Locks, as in Safari before 15.4.
       $provide.value('$window', { location: window.location, localStorage: window.localStorage, indexedDB: window.indexedDB, navigator: {}, document: window.document });
     }]);
     angular.mock.inject(['authTokens', '$log', (service: AuthTokensInternal, $log: ILogService & { warn: { logs: unknown[][] } }) => {
-      expect(service).toBeDefined();
-      expect($log.warn.logs.length).toBe(1);
-      expect(String($log.warn.logs[0][0])).toMatch(/each tab renews on its own/);
+      expect(service.isAuthenticated()).toBe(false);
+      expect($log.warn.logs.length).toBe(0);
     }]);
   });
 

@@ -1,4 +1,5 @@
 import type { auto, ILogService, IQService, IRootScopeService, IWindowService } from 'angular';
+import { IndexedDbLock } from '../core/idb-lock';
 import { inTabLock, WebLock, type Lock } from '../core/lock';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from '../core/settings';
 import { IndexedDbCopy, type SharedCopy } from '../core/shared-copy';
@@ -60,7 +61,10 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
     }];
 }
 
-/** Tabs share renewals only through localStorage, and only where IndexedDB and Web Locks exist. */
+/**
+ * Tabs share renewals only through localStorage, and only where IndexedDB exists; the lock is a Web Lock,
+ * or an IndexedDB record where Web Locks are missing.
+ */
 function crossTab(settings: Settings, $window: IWindowService, warn: (message: string) => void): { shared: SharedCopy | null; lock: Lock } {
   if (settings.storage !== 'localStorage') return { shared: null, lock: inTabLock };
   let idb: IDBFactory | undefined;
@@ -71,12 +75,15 @@ function crossTab(settings: Settings, $window: IWindowService, warn: (message: s
   } catch {
     // Some privacy modes throw on access: treated as missing.
   }
-  if (!idb || !locks) {
-    warn('angular-auth-tokens: IndexedDB or Web Locks are missing; each tab renews on its own.');
+  if (!idb) {
+    warn('angular-auth-tokens: IndexedDB is missing; each tab renews on its own.');
     return { shared: null, lock: inTabLock };
   }
+  const name = `authTokens:refresh:${settings.storageKeys.token}`;
+  const timeout = settings.lockTimeoutSeconds * 1000;
   return {
     shared: new IndexedDbCopy(idb, settings.storageKeys.token),
-    lock: new WebLock(locks, `authTokens:refresh:${settings.storageKeys.token}`, settings.lockTimeoutSeconds * 1000),
+    // The record outlives the longest refresh, so only a crashed tab's lock ever expires.
+    lock: locks ? new WebLock(locks, name, timeout) : new IndexedDbLock(idb, name, timeout, (settings.refreshTimeoutSeconds + 5) * 1000),
   };
 }

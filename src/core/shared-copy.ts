@@ -1,3 +1,4 @@
+import { committed, openDatabase, request, SESSIONS } from './idb';
 import type { Session } from './types';
 
 /**
@@ -15,56 +16,22 @@ export interface SharedCopy {
   write(session: Session | null): Promise<void>;
 }
 
-const DB_NAME = 'authTokens';
-const STORE = 'sessions';
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
 export class IndexedDbCopy implements SharedCopy {
-  private db: Promise<IDBDatabase> | null = null;
-
   constructor(private readonly factory: IDBFactory, private readonly key: string) {}
 
   async read(): Promise<Session | null | undefined> {
-    const record: unknown = await request((await this.store('readonly')).get(this.key));
-    if (record === undefined) return undefined;
+    const db = await openDatabase(this.factory);
+    const record: unknown = await request(db.transaction(SESSIONS, 'readonly').objectStore(SESSIONS).get(this.key));
+    if (typeof record !== 'object' || record === null) return undefined;
     const session = (record as { session?: unknown }).session;
     return typeof session === 'object' ? session as Session | null : undefined;
   }
 
   async write(session: Session | null): Promise<void> {
-    const store = await this.store('readwrite');
-    const tx = store.transaction;
-    // The write counts once the transaction commits, not when the request succeeds.
-    const committed = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = tx.onabort = () => reject(tx.error);
-    });
-    store.put({ session }, this.key);
-    await committed;
-  }
-
-  private async store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-    const db = await this.open();
-    return db.transaction(STORE, mode).objectStore(STORE);
-  }
-
-  private open(): Promise<IDBDatabase> {
-    if (!this.db) {
-      const req = this.factory.open(DB_NAME, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-      this.db = request(req).then((db) => {
-        // Another tab upgrading the database must not be blocked by this one.
-        db.onversionchange = () => { db.close(); this.db = null; };
-        return db;
-      });
-      this.db.catch(() => { this.db = null; });
-    }
-    return this.db;
+    const db = await openDatabase(this.factory);
+    const tx = db.transaction(SESSIONS, 'readwrite');
+    const done = committed(tx);
+    tx.objectStore(SESSIONS).put({ session }, this.key);
+    await done;
   }
 }
