@@ -22,7 +22,7 @@ const webpackConfig = {
 };
 
 // SPECS narrows a run while working on one file: SPECS=spec/core/jwt.spec.ts npm run test:unit
-const specs = process.env.SPECS || 'spec/{core,angular,refreshers}/**/*.spec.ts';
+const specs = process.env.SPECS || 'spec/{*.spec.ts,core/**/*.spec.ts,angular/**/*.spec.ts,refreshers/**/*.spec.ts}';
 // BROWSERS narrows the browsers: BROWSERS=ChromeHeadlessCI
 const browsers = (process.env.BROWSERS || 'ChromeHeadlessCI,FirefoxHeadless').split(',');
 
