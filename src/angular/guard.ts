@@ -1,0 +1,107 @@
+import type { auto, ILocationService, IRootScopeService, IWindowService } from 'angular';
+import { isPublicPath, loginUrl, safeReturnTo } from '../core/paths';
+import { isUsable } from '../core/session';
+import { publicPathsOf } from '../core/settings';
+import { EVENTS, type AuthManager, type AuthTokensInternal, type LoggedOutElsewhere } from './service';
+
+/** What the guard uses of the service. */
+export type GuardedService = Pick<AuthTokensInternal, 'current' | 'getToken' | 'isAuthenticated' | 'settings'>;
+
+// The few parts of ui-router 1.x used here, typed locally so that the package needs no ui-router types.
+interface UiState {
+  name: string;
+  url: { format(params: object): string | null } | null;
+  /** The state itself, or the nearest ancestor with a URL: what the address bar shows for it. */
+  navigable: UiState | null;
+  parameter(id: string): unknown;
+}
+interface UiTransition {
+  $to(): UiState;
+  params(): object;
+  options(): { source?: string };
+  router: {
+    stateService: { target(state: string, params: object): unknown };
+    urlService: { match(url: { path: string; search: object; hash: string }): { rule: { type?: string; state?: UiState } } | undefined };
+  };
+}
+interface TransitionService {
+  onStart(criteria: object, hook: (transition: UiTransition) => unknown): () => void;
+}
+
+guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authTokens', 'authManager'];
+/**
+ * The route guard, as the guide's `$locationChangeStart` run block but sharing the service's single flight:
+ * public paths are left alone; a usable token authenticates; an expired one with a refresh token lets the
+ * navigation go on while it renews; with nothing to restore, one redirect to the login path with `returnTo`.
+ */
+export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService, $location: ILocationService,
+  $window: IWindowService, authTokens: GuardedService, authManager: AuthManager): void {
+  const settings = authTokens.settings;
+  // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop.
+  const publicPaths = [settings.loginPath, ...publicPathsOf(settings)];
+  const isPublic = (url: string | null) => url !== null && isPublicPath(url, publicPaths);
+  const loginFor = (url: string | null) => loginUrl(settings.loginPath, settings.returnToParam, url);
+  const scope = $rootScope as IRootScopeService & { isAuthenticated?: boolean };
+  const authenticate = () => {
+    if (!scope.isAuthenticated) authManager.authenticate();
+  };
+
+  function go(url: string, replace: boolean): void {
+    if ($location.url() === url) return;
+    $location.url(url);
+    // Replacing a refused URL the browser already shows keeps Back from bouncing into the login page again.
+    if (replace) $location.replace();
+  }
+
+  /** False when nothing can restore the session for `url`; otherwise the navigation goes on. */
+  function admit(url: string | null): boolean {
+    if (isPublic(url)) return true;
+    if (isUsable(authTokens.current(), Date.now(), settings.minValiditySeconds)) {
+      authenticate();
+      return true;
+    }
+    if (!authTokens.isAuthenticated()) return false;
+    // A refresh token is held: renew without holding up the navigation. login_required ends the session in
+    // the service, which broadcasts sessionExpired (redirected below); other failures are transient and keep it.
+    authTokens.getToken().then((token) => { if (token !== null) authenticate(); }, () => undefined);
+    return true;
+  }
+
+  // Every way a session ends (a refused renewal by a request, the timer or this guard) comes through here.
+  // After the first redirect the path is the login path, so more of these in the same turn change nothing.
+  // A logout in another tab ends this one's session too; a logout here leaves navigation to the app.
+  const leave = () => {
+    const url = $location.url();
+    if (!isPublic(url)) go(loginFor(url), false);
+  };
+  $rootScope.$on(EVENTS.sessionExpired, leave);
+  $rootScope.$on(EVENTS.loggedOut, (_event, info?: LoggedOutElsewhere) => { if (info?.otherTab) leave(); });
+
+  if (!$injector.has('$transitions')) {
+    // The initial $locationChangeStart (page load) comes after run blocks, so start-up is checked too.
+    $rootScope.$on('$locationChangeStart', (_event, newUrl: string) => {
+      const url = $location.url();
+      if (!admit(url)) go(loginFor(url), $window.location.href === newUrl);
+    });
+    return;
+  }
+
+  // ui-router 1.x updates the URL only once a transition has succeeded, after the target state was entered:
+  // $locationChangeStart would come too late, so the guard hooks into the transition itself.
+  $injector.get<TransitionService>('$transitions').onStart({}, (transition) => {
+    const target = transition.$to().navigable;
+    const url = target?.url ? target.url.format(transition.params()) : null;
+    if (admit(url)) return undefined;
+    const returnTo = safeReturnTo(url);
+    const match = transition.router.urlService.match({ path: settings.loginPath, search: {}, hash: '' });
+    const login = match?.rule.type === 'STATE' ? match.rule.state ?? null : null;
+    if (login !== null && (returnTo === null || login.parameter(settings.returnToParam))) {
+      return transition.router.stateService.target(login.name, returnTo === null ? {} : { [settings.returnToParam]: returnTo });
+    }
+    // No login state that takes the parameter: cancel, and change the URL once ui-router has settled the
+    // cancelled transition, which puts the previous URL back and would drop a query set in this turn.
+    const shown = transition.options().source === 'url';
+    $rootScope.$applyAsync(() => go(loginFor(url), shown));
+    return false;
+  });
+}
