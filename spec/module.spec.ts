@@ -1,5 +1,5 @@
 import type { IHttpProvider } from 'angular';
-import authTokensModule from '../src/index';
+import authTokensModule, { type AuthTokensProvider } from '../src/index';
 
 describe('module', () => {
   beforeEach(() => angular.mock.inject.strictDi(true));
@@ -11,9 +11,12 @@ describe('module', () => {
 
   it('adds angular-jwt\'s interceptor to $http and gives it the package\'s token getter', () => {
     let interceptors: IHttpProvider['interceptors'] = [];
-    angular.mock.module('authTokens', ['$httpProvider', ($httpProvider: IHttpProvider) => { interceptors = $httpProvider.interceptors; }]);
+    angular.mock.module('authTokens', ['$httpProvider', 'authTokensProvider', ($httpProvider: IHttpProvider, provider: AuthTokensProvider) => {
+      interceptors = $httpProvider.interceptors;
+      provider.configure({ refresher: () => Promise.resolve({ accessToken: 'a' }) });
+    }]);
     angular.mock.inject(['jwtOptions', (jwtOptions: { getConfig(): { tokenGetter: unknown[] } }) => {
-      expect(interceptors).toContain('jwtInterceptor');
+      expect(interceptors).toEqual(['jwtInterceptor', 'authTokensRetry']);
       expect(jwtOptions.getConfig().tokenGetter.slice(0, 2)).toEqual(['options', 'authTokens']);
     }]);
   });

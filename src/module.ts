@@ -1,5 +1,6 @@
 import angular from 'angular';
 import type { IHttpProvider } from 'angular';
+import { guardRun } from './angular/guard';
 import { AuthTokensProviderImpl } from './angular/provider';
 import { retryInterceptor } from './angular/retry-interceptor';
 import type { AuthTokensJwtOptions } from './angular/types';
@@ -23,4 +24,6 @@ function configureJwt(jwtOptionsProvider: JwtOptionsProvider, $httpProvider: IHt
 angular.module(MODULE_NAME, ['angular-jwt', 'angular-storage'])
   .provider('authTokens', AuthTokensProviderImpl)
   .factory('authTokensRetry', retryInterceptor)
-  .config(configureJwt);
+  .config(configureJwt)
+  // Also creates the service at start-up, which arms scheduled renewal.
+  .run(guardRun);

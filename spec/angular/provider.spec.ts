@@ -6,6 +6,8 @@ import type { RefreshFunction } from '../../src/core/types';
 
 describe('provider (authTokensProvider)', () => {
   const refresher: RefreshFunction = () => Promise.resolve({ accessToken: 'x' });
+  // What a window needs besides the properties each spec names.
+  const events = { addEventListener: () => undefined, removeEventListener: () => undefined };
 
   beforeEach(() => angular.mock.inject.strictDi(true));
   afterEach(() => localStorage.clear());
@@ -46,7 +48,7 @@ describe('provider (authTokensProvider)', () => {
   it('says once that tabs renew on their own where IndexedDB is missing', () => {
     angular.mock.module('authTokens', ['authTokensProvider', '$provide', (p: AuthTokensProviderImpl, $provide: angular.auto.IProvideService) => {
       p.configure({ refresher });
-      $provide.value('$window', { location: window.location, localStorage: window.localStorage, navigator: window.navigator, document: window.document });
+      $provide.value('$window', { ...events, location: window.location, localStorage: window.localStorage, navigator: window.navigator, document: window.document });
     }]);
     angular.mock.inject(['authTokens', '$log', (service: AuthTokensInternal, $log: ILogService & { warn: { logs: unknown[][] } }) => {
       service.isAuthenticated();
@@ -59,7 +61,7 @@ describe('provider (authTokensProvider)', () => {
     angular.mock.module('authTokens', ['authTokensProvider', '$provide', (p: AuthTokensProviderImpl, $provide: angular.auto.IProvideService) => {
       p.configure({ refresher });
       // A window whose navigator has no Web Locks, as in Safari before 15.4.
-      $provide.value('$window', { location: window.location, localStorage: window.localStorage, indexedDB: window.indexedDB, navigator: {}, document: window.document });
+      $provide.value('$window', { ...events, location: window.location, localStorage: window.localStorage, indexedDB: window.indexedDB, navigator: {}, document: window.document });
     }]);
     angular.mock.inject(['authTokens', '$log', (service: AuthTokensInternal, $log: ILogService & { warn: { logs: unknown[][] } }) => {
       expect(service.isAuthenticated()).toBe(false);

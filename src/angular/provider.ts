@@ -52,12 +52,16 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
       const keys = settings.storageKeys;
       const store = new TokenStore(openStore(settings.storage, $window, Object.values(keys), warn), keys);
       const { shared, lock } = crossTab(settings, $window, warn);
-      return new AuthTokensRuntime({
-        $q, $rootScope, authManager, settings, store, shared, lock, warn,
+      const runtime = new AuthTokensRuntime({
+        $q, $rootScope, $window, authManager, settings, store, shared, lock, warn,
         refresher: Array.isArray(refresher) ? $injector.invoke<RefreshFunction>(refresher) : refresher,
         appOrigin: $window.location.origin,
         now: () => Date.now(),
       });
+      runtime.start();
+      // An injector torn down (tests, micro-frontends) must leave no timer or listener behind.
+      $rootScope.$on('$destroy', () => runtime.stop());
+      return runtime;
     }];
 }
 

@@ -1,13 +1,15 @@
-import type { IPromise, IQService, IRequestConfig, IRootScopeService } from 'angular';
+import type { IPromise, IQService, IRequestConfig, IRootScopeService, IWindowService } from 'angular';
 import { RefreshCoordinator, type RefreshOutcome } from '../core/coordinator';
 import { isAllowedUrl } from '../core/hosts';
 import { decodeJwt } from '../core/jwt';
+import { RenewalScheduler } from '../core/scheduler';
 import { isUsable, sessionFromResponse } from '../core/session';
 import type { Settings } from '../core/settings';
 import type { TokenStore } from '../core/token-store';
 import type { RefreshFunction, Session, TokenResponse } from '../core/types';
 import type { Lock } from '../core/lock';
 import type { SharedCopy } from '../core/shared-copy';
+import { watchOtherTabs, type TabChange } from '../core/tab-sync';
 import type { AuthTokensService } from './types';
 
 /** The part of angular-jwt's `authManager` used here. */
@@ -19,6 +21,7 @@ export interface AuthManager {
 export interface ServiceDeps {
   $q: IQService;
   $rootScope: IRootScopeService;
+  $window: IWindowService;
   authManager: AuthManager;
   settings: Settings;
   refresher: RefreshFunction;
@@ -38,6 +41,11 @@ export const EVENTS = {
   loggedOut: 'authTokens:loggedOut',
 } as const;
 
+/** The argument of `authTokens:loggedOut` when another tab logged out; the guard then redirects. */
+export interface LoggedOutElsewhere {
+  otherTab: true;
+}
+
 /** The service plus what the token getter and the route guard need from it. */
 export interface AuthTokensInternal extends AuthTokensService {
   /** angular-jwt's tokenGetter: `request` is the request config, or null when `authManager` asks. */
@@ -56,6 +64,8 @@ export interface AuthTokensInternal extends AuthTokensService {
  */
 export class AuthTokensRuntime implements AuthTokensInternal {
   private readonly coordinator: RefreshCoordinator;
+  private readonly scheduler: RenewalScheduler;
+  private readonly stopWatchingTabs: () => void;
   readonly settings: Settings;
   readonly appOrigin: string;
 
@@ -72,12 +82,35 @@ export class AuthTokensRuntime implements AuthTokensInternal {
       warn: deps.warn,
       onOutcome: (outcome) => this.report(outcome),
     });
+    this.scheduler = new RenewalScheduler({
+      now: deps.now,
+      read: () => this.current(),
+      renew: () => this.coordinator.refresh(this.current()?.token ?? null),
+      renewBeforeSeconds: deps.settings.renewBeforeSeconds,
+      minValiditySeconds: deps.settings.minValiditySeconds,
+      events: { target: deps.$window, document: deps.$window.document },
+      onError: (error) => deps.warn(`angular-auth-tokens: scheduled renewal failed unexpectedly (${error instanceof Error ? error.name : 'unknown error'}).`),
+    });
+    this.stopWatchingTabs = deps.settings.storage === 'localStorage' && deps.shared
+      ? watchOtherTabs(deps.$window, deps.$window.localStorage, deps.settings.storageKeys.token, (change) => this.followOtherTab(change))
+      : () => undefined;
+  }
+
+  /** Arms scheduled renewal from the stored session; `stop()` undoes everything `start()` set up. */
+  start(): void {
+    this.scheduler.start();
+  }
+
+  stop(): void {
+    this.scheduler.stop();
+    this.stopWatchingTabs();
   }
 
   setSession(response: TokenResponse, profile?: unknown): void {
     const { settings, now, authManager, $rootScope } = this.deps;
     const session = sessionFromResponse(response, null, now(), settings.apiToken, profile ?? null);
     this.save(session);
+    this.scheduler.reschedule();
     authManager.authenticate();
     $rootScope.$broadcast(EVENTS.sessionStarted);
   }
@@ -111,6 +144,7 @@ export class AuthTokensRuntime implements AuthTokensInternal {
       ? $q.when(settings.revoke(refreshToken)).catch(() => undefined)
       : $q.resolve(undefined);
     return revoked.then(() => $q.when(this.coordinator.save(null))).then(() => {
+      this.scheduler.reschedule();
       authManager.unauthenticate();
       $rootScope.$broadcast(EVENTS.loggedOut);
     });
@@ -147,6 +181,7 @@ export class AuthTokensRuntime implements AuthTokensInternal {
   private report(outcome: RefreshOutcome): void {
     const { $rootScope, authManager } = this.deps;
     if ('session' in outcome) {
+      this.scheduler.reschedule();
       $rootScope.$broadcast(EVENTS.refreshed, outcome.session.token);
     } else {
       $rootScope.$broadcast(EVENTS.refreshFailed, outcome.error);
@@ -157,5 +192,23 @@ export class AuthTokensRuntime implements AuthTokensInternal {
     }
     // Outcomes arrive from native promises, outside any digest.
     $rootScope.$applyAsync();
+  }
+
+  /** Another tab logged in, renewed or logged out: storage already shows it; catch up the rest. */
+  private followOtherTab(change: TabChange): void {
+    const { $rootScope, authManager } = this.deps;
+    this.scheduler.reschedule();
+    // The storage event arrives outside any digest.
+    $rootScope.$applyAsync(() => {
+      if (change === 'loggedOut') {
+        authManager.unauthenticate();
+        $rootScope.$broadcast(EVENTS.loggedOut, { otherTab: true } satisfies LoggedOutElsewhere);
+      } else if (change === 'loggedIn') {
+        authManager.authenticate();
+        $rootScope.$broadcast(EVENTS.sessionStarted);
+      } else {
+        $rootScope.$broadcast(EVENTS.refreshed, this.current()?.token ?? null);
+      }
+    });
   }
 }
