@@ -1,7 +1,12 @@
+/** Base64url of UTF-8 text, as a JWT encodes its parts. `btoa` alone takes only Latin-1 characters. */
+export function base64Url(text: string): string {
+  const binary = Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('');
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** Builds an unsigned JWT with the given claims (signatures are the server's business, not this package's). */
 export function makeJwt(claims: object): string {
-  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  return `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.signature`;
+  return `${base64Url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${base64Url(JSON.stringify(claims))}.signature`;
 }
 
 /** A JWT issued now that expires in `seconds` (negative: already expired). */

@@ -50,10 +50,12 @@ export const DEFAULT_SETTINGS: Settings = {
   revoke: null,
 };
 
-/** Merges a partial into settings; `storageKeys` merges key by key. */
+const definedOnly = <T extends object>(value: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** Merges a partial into settings; `storageKeys` merges key by key. Undefined values are ignored, keys too. */
 export function mergeSettings(base: Settings, partial: Partial<Omit<Settings, 'storageKeys'>> & { storageKeys?: Partial<StorageKeys> }): Settings {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<Settings>;
-  return { ...base, ...defined, storageKeys: { ...base.storageKeys, ...partial.storageKeys } };
+  return { ...base, ...definedOnly(partial), storageKeys: { ...base.storageKeys, ...definedOnly(partial.storageKeys) } };
 }
 
 /** Paths the guard leaves alone: `publicPaths`, or just the login path when none are given. */

@@ -45,13 +45,14 @@ class FallbackStore implements KeyValueStore {
   }
 
   remove(key: string): void {
-    this.memory?.remove(key);
     try {
       this.storage.removeItem(key);
     } catch {
-      // Nothing to do: a key that cannot be removed is shadowed by memory from now on.
+      // A key that cannot be removed is shadowed by memory from now on.
       this.fallBack();
     }
+    // After falling back: memory was just filled from storage, this key included, so remove it there last.
+    this.memory?.remove(key);
   }
 
   private fallBack(): void {

@@ -12,7 +12,9 @@ function parse(raw: string | null): unknown {
   }
 }
 
-const stringOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+// "undefined" and "null" are what `String(missing)` leaves behind, never a token.
+const stringOrNull = (value: unknown): string | null =>
+  (typeof value === 'string' && value !== '' && value !== 'undefined' && value !== 'null' ? value : null);
 const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /**
