@@ -62,6 +62,18 @@ describe('coordinator', () => {
     throw new Error('expected a rejection');
   }
 
+  it('keeps a renewal that succeeded when the outcome listener throws', async () => {
+    const stored = expiredSession();
+    const { coordinator, onOutcome, warn } = tab({ stored });
+    onOutcome.and.throwError(new Error('listener failed'));
+
+    const session = await coordinator.refresh(stored.token).catch(() => null);
+
+    expect(session?.refreshToken).toMatch(/^rotated-/);
+    expect(onOutcome).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   describe('single flight', () => {
     it('calls the refresher once for 20 concurrent refreshes, and gives all of them the same new session', async () => {
       const answer = deferred<TokenResponse>();
@@ -394,15 +406,17 @@ describe('coordinator', () => {
       expect(shared.value).toEqual(session);
     });
 
-    it('takes null (logged out in another tab) over a mirror that still shows the old session', async () => {
+    it('takes null (logged out in another tab) over a mirror that still shows the old session, and ends it here too', async () => {
       const mirror = expiredSession('refresh-stale');
       const shared = new FakeSharedCopy(null);
-      const { coordinator, refresher } = tab({ stored: mirror, shared });
+      const { coordinator, refresher, store, onOutcome } = tab({ stored: mirror, shared });
 
       const error = await rejectionOf(coordinator.refresh(mirror.token));
 
       expect(error.code).toBe('login_required');
       expect(refresher).not.toHaveBeenCalled();
+      expect(store.read()).toBeNull();
+      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: true });
     });
 
     it('degrades when reading it throws: warns once, and refreshes from the mirror from then on', async () => {

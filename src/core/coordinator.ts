@@ -54,10 +54,10 @@ export class RefreshCoordinator {
   }
 
   private async run(seenToken: string | null): Promise<Session> {
-    const { onOutcome } = this.options;
     let ended = false;
+    let outcome: RefreshOutcome & { session: Session };
     try {
-      const outcome = await this.locked(async () => {
+      outcome = await this.locked(async () => {
         const current = await this.readCurrent();
         if (isUsable(current, this.options.now(), this.options.settings.minValiditySeconds) && current.token !== seenToken) {
           this.options.store.write(current);
@@ -67,7 +67,9 @@ export class RefreshCoordinator {
           return { session: await this.renew(current), adopted: false };
         } catch (error) {
           const failure = toAuthTokensError(error);
-          if (failure.code === 'login_required' && current !== null) {
+          // The mirror counts too: another tab may have logged out (shared copy null) while this tab's
+          // mirror, or its memory fallback, still holds the old session.
+          if (failure.code === 'login_required' && (current !== null || this.options.store.read() !== null)) {
             // Cleared inside the lock, so no other tab tries the refused token again.
             ended = true;
             this.options.store.clear();
@@ -76,12 +78,21 @@ export class RefreshCoordinator {
           throw failure;
         }
       });
-      onOutcome(outcome);
-      return outcome.session;
     } catch (error) {
       const failure = toAuthTokensError(error);
-      onOutcome({ error: failure, ended });
+      this.report({ error: failure, ended });
       throw failure;
+    }
+    this.report(outcome);
+    return outcome.session;
+  }
+
+  /** A listener that throws must not turn a renewal into a failure, nor be told twice. */
+  private report(outcome: RefreshOutcome): void {
+    try {
+      this.options.onOutcome(outcome);
+    } catch (error) {
+      this.options.warn(`angular-auth-tokens: a listener of the refresh outcome threw (${error instanceof Error ? error.message : 'unknown error'}).`);
     }
   }
 
