@@ -1,0 +1,179 @@
+// The demo's OpenID Connect provider: oidc-provider, in memory, shaped so that auth0-js can talk to it.
+import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { errors } from 'oidc-provider';
+
+export const CLIENT_ID = 'demo-spa';
+export const API_SCOPE = 'read:data';
+
+/** auth0-js builds these paths itself and cannot be told otherwise (facts.md). */
+const ROUTES = {
+  authorization: '/authorize',
+  token: '/oauth/token',
+  userinfo: '/userinfo',
+  end_session: '/v2/logout',
+  revocation: '/oauth/revoke',
+  jwks: '/jwks',
+};
+
+/**
+ * @param {object} o
+ * @param {string} o.issuer  the server's own origin, already listening
+ * @param {string} o.appUrl  the SPA's origin: the only CORS origin, redirect and post-logout target
+ * @param {string} o.apiAudience  the one resource server; every access token is a JWT for it
+ * @param {number} o.accessTokenTtl  seconds
+ * @param {number} o.refreshTokenTtl  seconds, counted from login: rotation does not extend it
+ * @param {ReturnType<import('./stats.mjs').createStats>} o.stats
+ * @param {(line: string) => void} o.log
+ * @returns {Promise<{ provider: Provider, handler: (req, res) => void }>}
+ */
+export async function createAuthServer({ issuer, appUrl, apiAudience, accessTokenTtl, refreshTokenTtl, stats, log }) {
+  // A fresh key per start: tokens from an earlier run must not verify against this one.
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: CLIENT_ID,
+      client_name: 'angular-auth-tokens demo',
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [`${appUrl}/callback`],
+      post_logout_redirect_uris: [`${appUrl}/`],
+    }],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    routes: ROUTES,
+    // read:data is not listed: it belongs to the API (getResourceServerInfo), not to OpenID Connect.
+    scopes: ['openid', 'profile', 'offline_access'],
+    claims: { openid: ['sub'], profile: ['name'], acr: null, sid: null, auth_time: null, iss: null },
+    // By default an ID token issued beside an access token carries only `sub`, and the rest is left to
+    // /userinfo; the demo shows the name from the ID token, so put the profile claims in it.
+    conformIdTokenClaims: false,
+    findAccount: (_ctx, sub) => ({
+      accountId: sub,
+      claims: async () => ({ sub, name: sub }),
+    }),
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    clientBasedCORS: (_ctx, origin) => origin === appUrl,
+    // Public client: every refresh spends its token. Reuse then revokes the grant (no grace period).
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? accessTokenTtl,
+      // Equal to the access token's, so that an app sending its ID token to APIs renews just as often.
+      IdToken: accessTokenTtl,
+      AuthorizationCode: 60,
+      Interaction: 10 * 60,
+      Session: refreshTokenTtl,
+      Grant: refreshTokenTtl,
+      // A rotated token inherits what is left of its predecessor's life (oidc-provider's own default for
+      // public clients), so that refreshing forever cannot keep a login alive past refreshTokenTtl.
+      RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? refreshTokenTtl,
+    },
+    features: {
+      devInteractions: { enabled: true },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      resourceIndicators: {
+        enabled: true,
+        // auth0-js cannot send `resource`: without a default, the token would be an opaque one for
+        // /userinfo instead of a JWT for the API.
+        defaultResource: () => apiAudience,
+        // Same reason on refresh: without it, a refresh returns an opaque token for /userinfo.
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resourceIndicator) => {
+          if (resourceIndicator !== apiAudience) throw new errors.InvalidTarget();
+          return {
+            scope: API_SCOPE,
+            audience: apiAudience,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: accessTokenTtl,
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    renderError,
+  });
+
+  provider.use(offlineAccessImpliesConsent);
+  countRefreshes(provider, stats, log);
+  provider.on('server_error', (_ctx, err) => log(`[auth] server error: ${err.message}`));
+
+  return { provider, handler: provider.callback() };
+}
+
+/**
+ * oidc-provider silently drops offline_access (and so issues no refresh token) unless the request also
+ * has prompt=consent. An app that forgets the prompt would then look logged in until its first expiry
+ * and fail there, far from the cause; asking for consent whenever offline_access is requested keeps the
+ * provider's own rules intact (the grant really holds offline_access). prompt=none is left alone: a silent
+ * request must not show a page, and the provider is right to drop offline_access there.
+ */
+async function offlineAccessImpliesConsent(ctx, next) {
+  if (ctx.method === 'GET' && ctx.path === ROUTES.authorization) {
+    const query = new URLSearchParams(ctx.querystring);
+    const scopes = (query.get('scope') ?? '').split(' ');
+    const prompts = (query.get('prompt') ?? '').split(' ').filter(Boolean);
+    if (scopes.includes('offline_access') && !prompts.includes('consent') && !prompts.includes('none')) {
+      query.set('prompt', [...prompts, 'consent'].join(' '));
+      ctx.querystring = query.toString();
+    }
+  }
+  await next();
+}
+
+/**
+ * Events rather than a middleware reading the body: the provider parses the body itself, and its events
+ * fire with the parsed parameters for successes and failures alike.
+ */
+function countRefreshes(provider, stats, log) {
+  const refreshTokenSent = (ctx) => {
+    const params = ctx.oidc?.params;
+    if (params?.grant_type !== 'refresh_token') return false;
+    stats.counters.refreshes += 1;
+    stats.recordRefreshToken(params.refresh_token);
+    return true;
+  };
+  provider.on('grant.success', (ctx) => {
+    if (refreshTokenSent(ctx)) log('[auth] refresh_token grant: ok, token rotated');
+  });
+  provider.on('grant.error', (ctx, err) => {
+    if (!refreshTokenSent(ctx)) return;
+    if (err.error === 'invalid_grant') stats.counters.invalidGrants += 1;
+    log(`[auth] refresh_token grant: ${err.error} (${err.error_description})`);
+  });
+}
+
+/**
+ * The demo's "Log out" means it: sign out of the provider without a second question, so that the next
+ * "Log in" asks for the password again and the browser comes straight back to the app.
+ */
+async function logoutSource(ctx, form) {
+  ctx.type = 'html';
+  ctx.body = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Signing out</title></head>
+<body>
+${form.replace('</form>', '<input type="hidden" name="logout" value="yes"/><noscript><button type="submit">Sign out</button></noscript></form>')}
+<script>document.forms[0].submit()</script>
+</body></html>`;
+}
+
+async function postLogoutSuccessSource(ctx) {
+  ctx.type = 'html';
+  ctx.body = '<!doctype html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>';
+}
+
+/** The default page imports web fonts, which fail offline and clutter browser logs in the e2e specs. */
+async function renderError(ctx, out) {
+  const escape = (value) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  ctx.type = 'html';
+  ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(out.error)}</title></head><body>
+<h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p></body></html>`;
+}

@@ -1,0 +1,85 @@
+// Starts the demo's four origins on 127.0.0.1: the app, the authorization server, the API, a third party.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiHandler } from './api-server.mjs';
+import { createAppHandler } from './app-server.mjs';
+import { CLIENT_ID, createAuthServer } from './auth-server.mjs';
+import { closeServer, listen } from './http-util.mjs';
+import { createStats } from './stats.mjs';
+import { createThirdPartyHandler } from './third-party-server.mjs';
+
+const DEFAULT_APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+
+/**
+ * @param {object} [opts]
+ * @param {number} [opts.appPort=0]  0 picks a free port, as do the other ports
+ * @param {number} [opts.authPort=0]
+ * @param {number} [opts.apiPort=0]
+ * @param {number} [opts.thirdPartyPort=0]
+ * @param {number} [opts.accessTokenTtl=30]  seconds
+ * @param {number} [opts.refreshTokenTtl=1209600]  seconds (14 days), from login
+ * @param {string} [opts.appRoot]  built demo app, default demo/dist
+ * @param {boolean} [opts.quiet=false]  no log lines (the provider's own start-up notices still print)
+ * @returns {Promise<{ appUrl: string, authUrl: string, apiUrl: string, thirdPartyUrl: string,
+ *   clientId: string, close(): Promise<void> }>}
+ */
+export async function startServers(opts = {}) {
+  const {
+    appPort = 0, authPort = 0, apiPort = 0, thirdPartyPort = 0,
+    accessTokenTtl = 30, refreshTokenTtl = 14 * 24 * 60 * 60,
+    appRoot = DEFAULT_APP_ROOT, quiet = false,
+  } = opts;
+  const log = quiet ? () => {} : (line) => console.log(line);
+
+  // Listen first, configure second: with port 0 nobody knows the app's origin before it is bound, and the
+  // provider needs it for CORS, redirect URIs and the post-logout URI.
+  const servers = { app: http.createServer(), auth: http.createServer(), api: http.createServer(), thirdParty: http.createServer() };
+  const close = () => Promise.all(Object.values(servers).map(closeServer)).then(() => {});
+  let ports;
+  try {
+    ports = await Promise.all([
+      listen(servers.app, appPort), listen(servers.auth, authPort),
+      listen(servers.api, apiPort), listen(servers.thirdParty, thirdPartyPort),
+    ]);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const [appUrl, authUrl, apiUrl, thirdPartyUrl] = ports.map((port) => `http://127.0.0.1:${port}`);
+
+  try {
+    const stats = createStats();
+    const auth = await createAuthServer({
+      issuer: authUrl, appUrl, apiAudience: apiUrl, accessTokenTtl, refreshTokenTtl, stats, log,
+    });
+    attach(servers.auth, auth.handler, log);
+    attach(servers.api, createApiHandler({ authUrl, audience: apiUrl, appUrl, stats, log }), log);
+    attach(servers.thirdParty, createThirdPartyHandler({ appUrl }), log);
+    attach(servers.app, createAppHandler({
+      appRoot, config: { authUrl, apiUrl, thirdPartyUrl, clientId: CLIENT_ID },
+    }), log);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+
+  let closing;
+  return {
+    appUrl, authUrl, apiUrl, thirdPartyUrl, clientId: CLIENT_ID,
+    close: () => (closing ??= close()),
+  };
+}
+
+/** One failing request must answer 500, not bring the demo down with an unhandled rejection. */
+function attach(server, handler, log) {
+  server.on('request', async (req, res) => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      log(`[server] ${req.method} ${req.url?.split('?')[0]}: ${err.message}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Internal Server Error\n');
+    }
+  });
+}

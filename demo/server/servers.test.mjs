@@ -1,0 +1,267 @@
+// The demo servers end to end, in Node: run with `node --test demo/server/servers.test.mjs`.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { CookieJar, loginWithPassword } from './login-flow.mjs';
+import { startServers } from './servers.mjs';
+
+const ACCESS_TOKEN_TTL = 7;
+const INDEX_HTML = '<!doctype html><title>demo placeholder</title>';
+
+let servers;
+let appRoot;
+
+before(async () => {
+  appRoot = await mkdtemp(path.join(tmpdir(), 'demo-app-'));
+  await writeFile(path.join(appRoot, 'index.html'), INDEX_HTML);
+  await writeFile(path.join(appRoot, 'app.js'), 'console.log("app");');
+  servers = await startServers({ accessTokenTtl: ACCESS_TOKEN_TTL, appRoot, quiet: true });
+});
+
+after(async () => {
+  await servers?.close();
+  await rm(appRoot, { recursive: true, force: true });
+});
+
+const login = (name, extra = {}) => loginWithPassword({ authUrl: servers.authUrl, appUrl: servers.appUrl, clientId: servers.clientId, login: name, ...extra });
+
+async function refresh(refreshToken, headers = {}) {
+  const response = await fetch(`${servers.authUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: servers.clientId }),
+  });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+const callApi = (token) => fetch(`${servers.apiUrl}/api/data`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+const stats = async () => (await fetch(`${servers.apiUrl}/test/stats`)).json();
+const resetStats = () => fetch(`${servers.apiUrl}/test/reset`, { method: 'POST' });
+
+/** Raw request, for paths that fetch would normalise before sending. */
+function rawGet(url, pathname) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: new URL(url).port, path: pathname }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    }).on('error', reject);
+  });
+}
+
+describe('startup', () => {
+  test('every server listens on 127.0.0.1 and reports its own URL', () => {
+    for (const url of [servers.appUrl, servers.authUrl, servers.apiUrl, servers.thirdPartyUrl]) {
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    }
+    assert.equal(new Set([servers.appUrl, servers.authUrl, servers.apiUrl, servers.thirdPartyUrl]).size, 4);
+    assert.equal(servers.clientId, 'demo-spa');
+  });
+
+  test('the discovery document names the endpoints at auth0-js\'s fixed paths', async () => {
+    const discovery = await (await fetch(`${servers.authUrl}/.well-known/openid-configuration`)).json();
+    assert.equal(discovery.issuer, servers.authUrl);
+    assert.equal(discovery.authorization_endpoint, `${servers.authUrl}/authorize`);
+    assert.equal(discovery.token_endpoint, `${servers.authUrl}/oauth/token`);
+    assert.equal(discovery.userinfo_endpoint, `${servers.authUrl}/userinfo`);
+    assert.equal(discovery.end_session_endpoint, `${servers.authUrl}/v2/logout`);
+    assert.equal(discovery.revocation_endpoint, `${servers.authUrl}/oauth/revoke`);
+    assert.equal(discovery.jwks_uri, `${servers.authUrl}/jwks`);
+    assert.deepEqual(discovery.code_challenge_methods_supported, ['S256']);
+  });
+});
+
+describe('app server', () => {
+  test('serves index.html for the app\'s routes, query included, without caching', async () => {
+    for (const route of ['/', '/callback?code=x&state=y', '/login', '/profile']) {
+      const response = await fetch(`${servers.appUrl}${route}`);
+      assert.equal(response.status, 200, route);
+      assert.match(response.headers.get('content-type'), /^text\/html/);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.equal(await response.text(), INDEX_HTML);
+    }
+  });
+
+  test('serves /config.js with the run-time URLs', async () => {
+    const response = await fetch(`${servers.appUrl}/config.js`);
+    assert.match(response.headers.get('content-type'), /^text\/javascript/);
+    const window = {};
+    new Function('window', await response.text())(window);
+    assert.deepEqual(window.DEMO_CONFIG, {
+      authUrl: servers.authUrl, apiUrl: servers.apiUrl, thirdPartyUrl: servers.thirdPartyUrl, clientId: 'demo-spa',
+    });
+  });
+
+  test('serves files by type, and 404 for missing files and for paths outside the app', async () => {
+    const js = await fetch(`${servers.appUrl}/app.js`);
+    assert.match(js.headers.get('content-type'), /^text\/javascript/);
+    assert.equal(await js.text(), 'console.log("app");');
+    assert.equal((await fetch(`${servers.appUrl}/missing.js`)).status, 404);
+    assert.equal(await rawGet(servers.appUrl, '/..%2fservers.mjs'), 404);
+    assert.equal(await rawGet(servers.appUrl, '/../../etc/passwd.txt'), 404);
+  });
+});
+
+describe('API', () => {
+  test('answers 401 with a Bearer challenge without a token or with a bad one', async () => {
+    const missing = await callApi();
+    assert.equal(missing.status, 401);
+    assert.match(missing.headers.get('www-authenticate'), /^Bearer/);
+    assert.ok((await missing.json()).error);
+    const bad = await callApi('not.a.jwt');
+    assert.equal(bad.status, 401);
+    assert.equal(bad.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  });
+
+  test('allows the app origin, and only it, to send Authorization', async () => {
+    const preflight = (origin) => fetch(`${servers.apiUrl}/api/data`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    const allowed = await preflight(servers.appUrl);
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), servers.appUrl);
+    assert.match(allowed.headers.get('access-control-allow-headers'), /Authorization/i);
+    const other = await preflight(servers.thirdPartyUrl);
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    assert.equal(other.headers.get('access-control-allow-headers'), null);
+  });
+});
+
+describe('third-party origin', () => {
+  test('counts requests and those that carried Authorization', async () => {
+    const before = await (await fetch(`${servers.thirdPartyUrl}/stats`)).json();
+    const plain = await fetch(`${servers.thirdPartyUrl}/data`, { headers: { Origin: servers.appUrl } });
+    assert.deepEqual(await plain.json(), { ok: true });
+    assert.equal(plain.headers.get('access-control-allow-origin'), servers.appUrl);
+    await fetch(`${servers.thirdPartyUrl}/data`, { headers: { Authorization: 'Bearer leaked' } });
+    const after = await (await fetch(`${servers.thirdPartyUrl}/stats`)).json();
+    assert.equal(after.requests - before.requests, 2);
+    assert.equal(after.withAuthorization - before.withAuthorization, 1);
+  });
+});
+
+describe('authorization server', () => {
+  test('code + PKCE login gives a JWT for the API, a refresh token and an ID token with the name', async () => {
+    const tokens = await login('ada');
+    assert.equal(tokens.token_type, 'Bearer');
+    assert.equal(tokens.expires_in, ACCESS_TOKEN_TTL);
+    assert.ok(tokens.refresh_token);
+    assert.equal(decodeProtectedHeader(tokens.access_token).typ, 'at+jwt');
+    const claims = decodeJwt(tokens.access_token);
+    assert.equal(claims.aud, servers.apiUrl);
+    assert.equal(claims.iss, servers.authUrl);
+    assert.equal(claims.sub, 'ada');
+    assert.equal(claims.scope, 'read:data');
+    assert.equal(claims.exp - claims.iat, ACCESS_TOKEN_TTL);
+    const idToken = decodeJwt(tokens.id_token);
+    assert.equal(idToken.sub, 'ada');
+    assert.equal(idToken.name, 'ada');
+    assert.equal(idToken.aud, 'demo-spa');
+
+    const api = await callApi(tokens.access_token);
+    assert.equal(api.status, 200);
+    const body = await api.json();
+    assert.equal(body.sub, 'ada');
+    assert.equal(body.exp, claims.exp);
+  });
+
+  test('a refresh token is issued even when the app forgets prompt=consent', async () => {
+    for (const prompt of ['', 'login']) {
+      const tokens = await login('bob', { prompt });
+      assert.ok(tokens.refresh_token, `prompt=${prompt}`);
+    }
+  });
+
+  test('refresh rotates; reusing a spent token is invalid_grant and revokes the grant', async () => {
+    await resetStats();
+    const tokens = await login('ada');
+    const first = await refresh(tokens.refresh_token, { Origin: servers.appUrl });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('access-control-allow-origin'), servers.appUrl);
+    assert.ok(first.body.refresh_token);
+    assert.notEqual(first.body.refresh_token, tokens.refresh_token);
+    assert.equal(decodeJwt(first.body.access_token).aud, servers.apiUrl, 'a refresh still yields a JWT for the API');
+    assert.equal((await callApi(first.body.access_token)).status, 200);
+
+    const reuse = await refresh(tokens.refresh_token);
+    assert.equal(reuse.status, 400);
+    assert.equal(reuse.body.error, 'invalid_grant');
+    assert.equal((await refresh(first.body.refresh_token)).body.error, 'invalid_grant', 'the newest token went with the grant');
+
+    const counted = await stats();
+    assert.equal(counted.refreshes, 3);
+    assert.equal(counted.invalidGrants, 2);
+    assert.equal(counted.distinctRefreshTokens, 2);
+    assert.equal(counted.apiOk, 1);
+  });
+
+  test('the token endpoint refuses other origins', async () => {
+    const tokens = await login('ada');
+    const refused = await refresh(tokens.refresh_token, { Origin: servers.thirdPartyUrl });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('revocation answers 200, then the refresh token is invalid_grant', async () => {
+    const tokens = await login('ada');
+    const revoked = await fetch(`${servers.authUrl}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: servers.appUrl },
+      body: new URLSearchParams({ token: tokens.refresh_token, client_id: servers.clientId }),
+    });
+    assert.equal(revoked.status, 200);
+    assert.equal((await refresh(tokens.refresh_token)).body.error, 'invalid_grant');
+  });
+
+  test('logout ends the provider session without asking and returns to the app; the refresh token is the app\'s to revoke', async () => {
+    const jar = new CookieJar();
+    const tokens = await login('ada', { jar });
+    const query = new URLSearchParams({ client_id: servers.clientId, post_logout_redirect_uri: `${servers.appUrl}/`, id_token_hint: tokens.id_token });
+    const page = await fetch(`${servers.authUrl}/v2/logout?${query}`, { headers: { Cookie: jar.header(servers.authUrl) } });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /document\.forms\[0\]\.submit\(\)/);
+    const action = /action="([^"]+)"/.exec(html)[1];
+    const fields = Object.fromEntries([...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    assert.equal(fields.logout, 'yes');
+    const confirmed = await fetch(action, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header(action) },
+      body: new URLSearchParams(fields),
+    });
+    jar.store(confirmed);
+    assert.equal(confirmed.status, 303);
+    assert.equal(confirmed.headers.get('location'), `${servers.appUrl}/`);
+    assert.doesNotMatch(jar.header(`${servers.authUrl}/authorize`), /_session=/, 'the provider session cookie is gone');
+
+    // offline_access grants outlive the provider session (oidc-provider's persistsLogout): only the
+    // app's own revocation at logout ends them, which is what the e2e spec checks of the library.
+    const after = await refresh(tokens.refresh_token);
+    assert.equal(after.status, 200);
+  });
+});
+
+describe('API test endpoints', () => {
+  test('/test/reject makes the API refuse that exact token', async () => {
+    const tokens = await login('ada');
+    assert.equal((await callApi(tokens.access_token)).status, 200);
+    const rejected = await fetch(`${servers.apiUrl}/test/reject`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: tokens.access_token }),
+    });
+    assert.equal(rejected.status, 200);
+    const refused = await callApi(tokens.access_token);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  });
+
+  test('/test/reset zeroes the counters', async () => {
+    await callApi();
+    await resetStats();
+    assert.deepEqual(await stats(), { refreshes: 0, invalidGrants: 0, apiOk: 0, apiUnauthorized: 0, distinctRefreshTokens: 0 });
+  });
+});

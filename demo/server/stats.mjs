@@ -1,0 +1,26 @@
+// What the authorization server and the API count, shared in one process so that the API's test
+// endpoints can report what the authorization server saw.
+import { createHash } from 'node:crypto';
+
+export function createStats() {
+  // Only digests are kept: the point is to prove that no refresh token was sent twice, not to hold
+  // live credentials in memory longer than the provider does.
+  const refreshTokenDigests = new Set();
+  const counters = { refreshes: 0, invalidGrants: 0, apiOk: 0, apiUnauthorized: 0 };
+
+  return {
+    counters,
+    recordRefreshToken(value) {
+      if (typeof value === 'string' && value) {
+        refreshTokenDigests.add(createHash('sha256').update(value).digest('base64url'));
+      }
+    },
+    snapshot() {
+      return { ...counters, distinctRefreshTokens: refreshTokenDigests.size };
+    },
+    reset() {
+      for (const key of Object.keys(counters)) counters[key] = 0;
+      refreshTokenDigests.clear();
+    },
+  };
+}
