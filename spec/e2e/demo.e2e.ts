@@ -1,0 +1,100 @@
+import { ACCESS_TOKEN_TTL, demoStats, expect, logIn, stats, test, type Servers } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** The app calls the API this often, so that every expiry is crossed by several calls. */
+const API_INTERVAL_MS = 700;
+
+async function storedRefreshToken(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('refreshToken') ?? 'null') as string);
+}
+
+async function refreshDirectly(servers: Servers, refreshToken: string): Promise<{ status: number; body: { error?: string; refresh_token?: string } }> {
+  const response = await fetch(`${servers.authUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: servers.clientId }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+test.beforeEach(async ({ context }) => {
+  await context.addInitScript((interval) => localStorage.setItem('demo.apiIntervalMs', String(interval)), API_INTERVAL_MS);
+});
+
+test('a session lives through login, renewals, reloads, a refused refresh token and logout', async ({ page, context, servers }) => {
+  // 1. Log in through the provider's form; the API answers with the user's sub.
+  await logIn(page, servers, 'ada');
+  await expect(page.locator('#last')).toHaveText('200 for ada');
+
+  // 2. Several expiries while the app keeps calling: every call succeeds, one refresh per renewal.
+  const before = await stats(servers);
+  const seconds = ACCESS_TOKEN_TTL * 3.5;
+  await page.waitForTimeout(seconds * 1000);
+  const after = await stats(servers);
+  const app = await demoStats(page);
+  const refreshes = after.refreshes - before.refreshes;
+  expect(app.failed).toBe(0);
+  expect(app.ok).toBeGreaterThan(seconds * 1000 / API_INTERVAL_MS / 2);
+  // Renewal fires half-way through each token's life (60 s margin capped at half of a short life).
+  expect(refreshes).toBeGreaterThanOrEqual(Math.floor(seconds / (ACCESS_TOKEN_TTL / 2)) - 1);
+  expect(refreshes).toBeLessThanOrEqual(Math.ceil(seconds / (ACCESS_TOKEN_TTL / 2)) + 1);
+  expect(app.renewed).toBe(refreshes);
+  // Rotation: every refresh sent a refresh token never sent before.
+  expect(after.distinctRefreshTokens - before.distinctRefreshTokens).toBe(refreshes);
+  expect(after.invalidGrants).toBe(0);
+
+  // 3a. A reload with a valid token makes no refresh call and stays logged in.
+  await page.waitForFunction((count) => window.demoStats.renewed > count, app.renewed);
+  const beforeReload = (await stats(servers)).refreshes;
+  await page.reload();
+  await expect(page.locator('#last')).toHaveText('200 for ada');
+  expect((await stats(servers)).refreshes).toBe(beforeReload);
+
+  // 3b. A reload after expiry makes exactly one refresh and stays logged in.
+  await page.goto(`${servers.appUrl}/`);
+  await page.waitForTimeout((ACCESS_TOKEN_TTL + 1) * 1000);
+  const beforeExpiredReload = (await stats(servers)).refreshes;
+  await page.goto(`${servers.appUrl}/profile`);
+  await expect(page.locator('#last')).toHaveText('200 for ada');
+  expect((await stats(servers)).refreshes).toBe(beforeExpiredReload + 1);
+
+  // 4. The server refuses the refresh token: spending it from outside makes the app's next use a reuse,
+  // which revokes the grant. The app lands once on the login page, storage cleared, no loop.
+  const spent = await refreshDirectly(servers, await storedRefreshToken(page));
+  expect(spent.status).toBe(200);
+  const navigations: string[] = [];
+  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+  await page.waitForURL(/\/login\?returnTo=%2Fprofile$/, { timeout: ACCESS_TOKEN_TTL * 2000 });
+  await page.waitForTimeout(1500);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  expect(navigations.filter((url) => url.includes('/login')).length).toBe(1);
+  expect(await page.evaluate(() => ['token', 'refreshToken', 'expiresAt', 'idToken', 'profile'].map((k) => localStorage.getItem(k)))).toEqual([null, null, null, null, null]);
+  expect((await stats(servers)).invalidGrants).toBe(1);
+
+  // Logging in again from there returns to the page named in returnTo.
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${servers.authUrl}/**`);
+  const onForm = await page.locator('input[name=login]').count();
+  if (onForm) {
+    await page.locator('input[name=login]').fill('ada');
+    await page.locator('input[name=password]').fill('any password');
+    await page.locator('button[type=submit]').click();
+  }
+  await page.waitForURL((url) => url.origin === servers.appUrl || url.pathname.includes('/interaction/'));
+  if (!page.url().startsWith(servers.appUrl)) await page.locator('button[type=submit]').click();
+  await page.waitForURL(`${servers.appUrl}/profile`);
+  await expect(page.locator('#last')).toHaveText('200 for ada');
+
+  // 5. "Log out" revokes the refresh token: using it afterwards gets invalid_grant.
+  const refreshToken = await storedRefreshToken(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL((url) => url.origin === servers.appUrl && url.pathname === '/');
+  const reuse = await refreshDirectly(servers, refreshToken);
+  expect(reuse.body.error).toBe('invalid_grant');
+
+  // 6. The third-party origin was called all along, and never received an Authorization header.
+  const third = await (await fetch(`${servers.thirdPartyUrl}/stats`)).json() as { requests: number; withAuthorization: number };
+  expect(third.requests).toBeGreaterThan(0);
+  expect(third.withAuthorization).toBe(0);
+  void context;
+});

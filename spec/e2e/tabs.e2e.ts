@@ -1,0 +1,89 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { ACCESS_TOKEN_TTL, demoStats, expect, logIn, stats, test, type Servers } from './fixtures';
+
+const API_INTERVAL_MS = 700;
+
+async function openTabs(context: BrowserContext, servers: Servers, count: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i++) {
+    const page = await context.newPage();
+    await page.goto(`${servers.appUrl}/profile`);
+    await expect(page.locator('#last')).toHaveText('200 for ada');
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** Several tabs over several expiries, with rotation: one refresh per renewal between them all. */
+async function runTabs(context: BrowserContext, page: Page, servers: Servers): Promise<void> {
+  await logIn(page, servers, 'ada');
+  const tabs = [page, ...await openTabs(context, servers, 2)];
+  const before = await stats(servers);
+  const seconds = ACCESS_TOKEN_TTL * 3.5;
+  await page.waitForTimeout(seconds * 1000);
+  const after = await stats(servers);
+  const refreshes = after.refreshes - before.refreshes;
+  // eslint-disable-next-line no-console
+  console.log(`three tabs, ${seconds} s of ${ACCESS_TOKEN_TTL} s tokens: ${refreshes} refreshes, ${after.invalidGrants} invalid_grant`);
+  expect(after.invalidGrants).toBe(0);
+  // Each renewal fires half-way through a token's life, once for all tabs.
+  expect(refreshes).toBeGreaterThanOrEqual(Math.floor(seconds / (ACCESS_TOKEN_TTL / 2)) - 1);
+  expect(refreshes).toBeLessThanOrEqual(Math.ceil(seconds / (ACCESS_TOKEN_TTL / 2)) + 1);
+  expect(after.distinctRefreshTokens - before.distinctRefreshTokens).toBe(refreshes);
+  for (const tab of tabs) {
+    expect(new URL(tab.url()).pathname).toBe('/profile');
+    expect((await demoStats(tab)).failed).toBe(0);
+  }
+}
+
+test.beforeEach(async ({ context }) => {
+  await context.addInitScript((interval) => localStorage.setItem('demo.apiIntervalMs', String(interval)), API_INTERVAL_MS);
+});
+
+test('three tabs renew once per expiry between them, with no invalid_grant and no tab logged out', async ({ context, page, servers }) => {
+  await runTabs(context, page, servers);
+});
+
+test('without Web Locks, the IndexedDB lock still makes one refresh per expiry', async ({ context, page, servers }) => {
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+  });
+  await runTabs(context, page, servers);
+});
+
+test('a logout in one tab logs the others out within a second, and nobody can renew any more', async ({ context, page, servers }) => {
+  await logIn(page, servers, 'ada');
+  const others = await openTabs(context, servers, 2);
+  const refreshToken = await page.evaluate(() => JSON.parse(localStorage.getItem('refreshToken') ?? 'null') as string);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  for (const tab of others) {
+    await tab.waitForURL(/\/login\?returnTo=%2Fprofile$/, { timeout: 1000 });
+  }
+  const before = (await stats(servers)).refreshes;
+  await others[0].waitForTimeout(ACCESS_TOKEN_TTL * 1000);
+  expect((await stats(servers)).refreshes).toBe(before);
+  const reuse = await fetch(`${servers.authUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: servers.clientId }),
+  });
+  expect((await reuse.json() as { error?: string }).error).toBe('invalid_grant');
+});
+
+test.describe('with 60 s tokens, so that no scheduled renewal interferes', () => {
+  test.use({ accessTokenTtl: 60 });
+
+  test('an access token the API revokes early is renewed once, and the call still succeeds', async ({ page, servers }) => {
+  await logIn(page, servers, 'ada');
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('token') ?? 'null') as string);
+  await fetch(`${servers.apiUrl}/test/reject`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+  const before = await stats(servers);
+  const calls = (await demoStats(page)).ok;
+  await page.getByRole('button', { name: 'Call API' }).click();
+  await page.waitForFunction((count) => window.demoStats.ok > count, calls);
+  const after = await stats(servers);
+  expect(after.apiUnauthorized - before.apiUnauthorized).toBeGreaterThanOrEqual(1);
+  expect(after.refreshes - before.refreshes).toBe(1);
+  expect((await demoStats(page)).failed).toBe(0);
+});
+});
