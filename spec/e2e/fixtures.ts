@@ -1,6 +1,5 @@
+import { spawn } from 'node:child_process';
 import { test as base, expect, type Page } from '@playwright/test';
-// @ts-expect-error: the demo servers are plain ES modules without typings.
-import { startServers } from '../../demo/server/servers.mjs';
 
 export interface Servers {
   appUrl: string;
@@ -22,10 +21,42 @@ export interface ServerStats {
 /** Short-lived tokens so that several expiries pass within seconds. */
 export const ACCESS_TOKEN_TTL = Number(process.env.E2E_ACCESS_TOKEN_TTL || 6);
 
+/**
+ * Starts the demo's servers the way `npm start` does (demo/server/start.mjs), on free ports, and reads
+ * their URLs from what it prints.
+ */
+async function startDemo(accessTokenTtl: number): Promise<Servers> {
+  const child = spawn(process.execPath, ['demo/server/start.mjs'], {
+    env: { ...process.env, PORT: '0', AUTH_PORT: '0', API_PORT: '0', THIRD_PARTY_PORT: '0', ACCESS_TOKEN_TTL: String(accessTokenTtl) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`the demo servers exited with ${code}: ${output}`)));
+  });
+  const url = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(output)![1];
+  return {
+    appUrl: url('app'),
+    authUrl: url('auth server'),
+    apiUrl: url('API'),
+    thirdPartyUrl: url('third party'),
+    clientId: 'demo-spa',
+    close: () => new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.on('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
 export const test = base.extend<{ servers: Servers; accessTokenTtl: number }>({
   accessTokenTtl: [ACCESS_TOKEN_TTL, { option: true }],
   servers: async ({ accessTokenTtl }, use) => {
-    const servers: Servers = await startServers({ appPort: 0, authPort: 0, apiPort: 0, thirdPartyPort: 0, accessTokenTtl, quiet: true });
+    const servers = await startDemo(accessTokenTtl);
     await use(servers);
     await servers.close();
   },

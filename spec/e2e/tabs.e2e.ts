@@ -48,6 +48,8 @@ test('without Web Locks, the IndexedDB lock still makes one refresh per expiry',
   await context.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
   });
+  await page.goto(servers.appUrl);
+  expect(await page.evaluate(() => navigator.locks)).toBeUndefined();
   await runTabs(context, page, servers);
 });
 
