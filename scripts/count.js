@@ -8,12 +8,11 @@ const log = fs.readFileSync(logFile, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '
 let passed = 0;
 let failed = 0;
 
-// Karma prints running totals; the last line per browser is the final one.
-const karma = new Map();
-for (const m of log.matchAll(/^(.+?\)): Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?/gm)) {
-  karma.set(m[1], { executed: Number(m[2]), failed: Number(m[4] || 0) });
+// Karma's closing line per browser and run ends with its timing: "(0.5 secs / 0.4 secs)".
+for (const m of log.matchAll(/^.+?\): Executed (\d+) of \d+(?: \((\d+) FAILED\))?.*\(\S+ secs \/ \S+ secs\)$/gm)) {
+  passed += Number(m[1]) - Number(m[2] || 0);
+  failed += Number(m[2] || 0);
 }
-for (const { executed, failed: f } of karma.values()) { passed += executed - f; failed += f; }
 
 for (const m of log.matchAll(/^# pass (\d+)$/gm)) passed += Number(m[1]);
 for (const m of log.matchAll(/^# fail (\d+)$/gm)) failed += Number(m[1]);

@@ -53,6 +53,20 @@ test('without Web Locks, the IndexedDB lock still makes one refresh per expiry',
   await runTabs(context, page, servers);
 });
 
+test('two pages opened at once over an expired token make one refresh between them', async ({ context, page, servers, accessTokenTtl }) => {
+  await logIn(page, servers, 'ada');
+  // Closed meanwhile: an open page would renew on schedule.
+  await page.goto('about:blank');
+  await page.waitForTimeout((accessTokenTtl + 1) * 1000);
+  const before = await stats(servers);
+  const second = await context.newPage();
+  await Promise.all([page, second].map((tab) => tab.goto(`${servers.appUrl}/profile`)));
+  for (const tab of [page, second]) await expect(tab.locator('#last')).toHaveText('200 for ada');
+  const after = await stats(servers);
+  expect(after.refreshes - before.refreshes).toBe(1);
+  expect(after.invalidGrants).toBe(0);
+});
+
 test('a logout in one tab logs the others out within a second, and nobody can renew any more', async ({ context, page, servers }) => {
   await logIn(page, servers, 'ada');
   const others = await openTabs(context, servers, 2);
