@@ -3,7 +3,7 @@ import type { AuthTokensError, AuthTokensService } from 'angular-auth-tokens';
 import { apiIntervalMs, config } from './config';
 import { claimsOf } from './login';
 
-type Mark = 'ok' | 'failed' | 'renewed' | 'third';
+type Mark = 'ok' | 'failed' | 'renewed';
 interface Stats { ok: number; failed: number; renewed: number; renewFailed: number; third: number }
 
 declare global {
