@@ -67,6 +67,27 @@ test('two pages opened at once over an expired token make one refresh between th
   expect(after.invalidGrants).toBe(0);
 });
 
+test('tabs asleep past expiry wake to one renewal between them', async ({ context, page, servers, accessTokenTtl }) => {
+  await logIn(page, servers, 'ada');
+  const tabs = [page, ...await openTabs(context, servers, 2)];
+  // A paused script runs none of its timers, as in a background tab or on a sleeping machine; on resume,
+  // everything that came due runs at once, as on waking.
+  const sessions = await Promise.all(tabs.map((tab) => context.newCDPSession(tab)));
+  await Promise.all(sessions.map(async (cdp) => { await cdp.send('Debugger.enable'); await cdp.send('Debugger.pause'); }));
+  const frozen = await stats(servers);
+  await page.waitForTimeout((accessTokenTtl + 2) * 1000);
+  const before = await stats(servers);
+  // Asleep: no tab renewed on schedule meanwhile, so the token really expired meanwhile.
+  expect(before.refreshes).toBe(frozen.refreshes);
+  await Promise.all(sessions.map((cdp) => cdp.send('Debugger.resume')));
+  const calls = await Promise.all(tabs.map((tab) => demoStats(tab).then((s) => s.ok)));
+  await Promise.all(tabs.map((tab, i) => tab.waitForFunction((count) => window.demoStats.ok > count + 1, calls[i])));
+  const after = await stats(servers);
+  expect(after.refreshes - before.refreshes).toBe(1);
+  expect(after.invalidGrants).toBe(0);
+  for (const tab of tabs) expect((await demoStats(tab)).failed).toBe(0);
+});
+
 test('a logout in one tab logs the others out within a second, and nobody can renew any more', async ({ context, page, servers }) => {
   await logIn(page, servers, 'ada');
   const others = await openTabs(context, servers, 2);
