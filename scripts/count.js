@@ -8,10 +8,14 @@ const log = fs.readFileSync(logFile, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '
 let passed = 0;
 let failed = 0;
 
-// Karma's closing line per browser and run ends with its timing: "(0.5 secs / 0.4 secs)".
-for (const m of log.matchAll(/^.+?\): Executed (\d+) of \d+(?: \((\d+) FAILED\))?.*\(\S+ secs \/ \S+ secs\)$/gm)) {
-  passed += Number(m[1]) - Number(m[2] || 0);
-  failed += Number(m[2] || 0);
+// Karma's closing line per browser ends with its timing, "(0.5 secs / 0.4 secs)", and may be printed
+// twice when a run ends in an error: within one run (split at "server started"), the last one counts.
+for (const run of log.split(/Karma v\S+ server started/).slice(1)) {
+  const browsers = new Map();
+  for (const m of run.matchAll(/^(.+?\)): Executed (\d+) of \d+(?: \((\d+) FAILED\))?.*\(\S+ secs \/ \S+ secs\)$/gm)) {
+    browsers.set(m[1], { executed: Number(m[2]), failed: Number(m[3] || 0) });
+  }
+  for (const b of browsers.values()) { passed += b.executed - b.failed; failed += b.failed; }
 }
 
 for (const m of log.matchAll(/^# pass (\d+)$/gm)) passed += Number(m[1]);
