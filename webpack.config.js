@@ -4,7 +4,11 @@
 const path = require('path');
 
 // Types are checked by `npm run typecheck` and the .d.ts files come from tsc: ts-loader only transpiles.
-const tsRule = { test: /\.ts$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true } };
+// The bundles are emitted as ES2020: every supported browser (current Chromium, Firefox ESR, Safari 15.4+)
+// runs it, and native `?.` and `??` keep the minified output well below the ES2017 down-levelled form.
+const tsRule = {
+  test: /\.ts$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { target: 'ES2020' } },
+};
 const common = {
   mode: 'production',
   devtool: 'source-map',

@@ -1,4 +1,4 @@
-import angular from 'angular';
+import * as angular from 'angular';
 import type { IHttpProvider } from 'angular';
 import { guardRun } from './angular/guard';
 import { AuthTokensProviderImpl } from './angular/provider';

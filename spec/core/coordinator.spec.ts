@@ -1,11 +1,11 @@
-import { RefreshCoordinator, type RefreshOutcome } from '../../src/core/coordinator';
+import { createRefreshCoordinator, type RefreshOutcome } from '../../src/core/coordinator';
 import { AuthTokensError } from '../../src/core/errors';
 import { DB_NAME } from '../../src/core/idb';
-import { inTabLock, WebLock, type Lock } from '../../src/core/lock';
+import { inTabLock, webLock, type Lock } from '../../src/core/lock';
 import { DEFAULT_STORAGE_KEYS } from '../../src/core/settings';
-import { IndexedDbCopy, type SharedCopy } from '../../src/core/shared-copy';
-import { MemoryStore } from '../../src/core/storage';
-import { TokenStore } from '../../src/core/token-store';
+import { indexedDbCopy, type SharedCopy } from '../../src/core/shared-copy';
+import { memoryStore } from '../../src/core/storage';
+import { createTokenStore } from '../../src/core/token-store';
 import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
 import {
   deferred, deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, RecordingLock, rotatingServer, uniqueName,
@@ -23,12 +23,12 @@ describe('coordinator', () => {
 
   /** One tab: a coordinator over its own memory-backed store; in-tab lock and no shared copy unless given. */
   function tab(setup: Setup = {}) {
-    const store = new TokenStore(new MemoryStore(), DEFAULT_STORAGE_KEYS);
+    const store = createTokenStore(memoryStore(), DEFAULT_STORAGE_KEYS);
     if (setup.stored) store.write(setup.stored);
     const refresher = setup.refresher ?? jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => freshResponse());
     const warn = jasmine.createSpy<(message: string) => void>('warn');
     const onOutcome = jasmine.createSpy<(outcome: RefreshOutcome) => void>('onOutcome');
-    const coordinator = new RefreshCoordinator({
+    const coordinator = createRefreshCoordinator({
       store,
       shared: setup.shared ?? null,
       lock: setup.lock ?? inTabLock,
@@ -98,7 +98,7 @@ describe('coordinator', () => {
       const shared = new FakeSharedCopy();
       const stored = expiredSession();
       let atRelease: { mirror: Session | null; shared: Session | null | undefined } | undefined;
-      const store = new TokenStore(new MemoryStore(), DEFAULT_STORAGE_KEYS);
+      const store = createTokenStore(memoryStore(), DEFAULT_STORAGE_KEYS);
       const lock: Lock = {
         async run(task) {
           const result = await task();
@@ -108,7 +108,7 @@ describe('coordinator', () => {
       };
       store.write(stored);
       const response = freshResponse();
-      const coordinator = new RefreshCoordinator({
+      const coordinator = createRefreshCoordinator({
         store, shared, lock, refresher: async () => response, now: Date.now, warn: () => undefined, onOutcome: () => undefined,
         settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 },
       });
@@ -535,7 +535,7 @@ describe('coordinator', () => {
       const stored = expiredSession('refresh-0');
       const server = rotatingServer('refresh-0');
       const { coordinator, store } = tab({
-        stored, refresher: server.refresher, shared: new IndexedDbCopy(indexedDB, key), lock: new WebLock(navigator.locks, `authTokens:refresh:${key}`, 5000),
+        stored, refresher: server.refresher, shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, `authTokens:refresh:${key}`, 5000),
       });
 
       const session = await coordinator.refresh(stored.token);
@@ -543,7 +543,7 @@ describe('coordinator', () => {
       expect(server.received).toEqual(['refresh-0']);
       expect(session.refreshToken).toBe('refresh-1');
       expect(store.read()).toEqual(session);
-      expect(await new IndexedDbCopy(indexedDB, key).read()).toEqual(session);
+      expect(await indexedDbCopy(indexedDB, key).read()).toEqual(session);
     });
 
     it('spends a rotating refresh token once for two tabs that refresh at once, though each tab\'s mirror lags', async () => {
@@ -553,7 +553,7 @@ describe('coordinator', () => {
       const server = rotatingServer('refresh-0');
       // Each tab has its own mirror (a localStorage that has not caught up), and shares the lock and IndexedDB.
       const tabs = [1, 2].map(() => tab({
-        stored, refresher: server.refresher, shared: new IndexedDbCopy(indexedDB, key), lock: new WebLock(navigator.locks, lockName, 5000),
+        stored, refresher: server.refresher, shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, lockName, 5000),
       }));
 
       const [one, two] = await Promise.all(tabs.map((t) => t.coordinator.refresh(stored.token)));
@@ -574,7 +574,7 @@ describe('coordinator', () => {
       const stored = expiredSession('refresh-0');
       const server = rotatingServer('refresh-0');
       const tabs = [1, 2, 3].map(() => tab({
-        stored, refresher: server.refresher, shared: new IndexedDbCopy(indexedDB, key), lock: new WebLock(navigator.locks, lockName, 5000),
+        stored, refresher: server.refresher, shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, lockName, 5000),
       }));
       const first = await Promise.all(tabs.map((t) => t.coordinator.refresh(stored.token)));
 

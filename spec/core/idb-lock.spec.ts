@@ -1,4 +1,4 @@
-import { IndexedDbLock } from '../../src/core/idb-lock';
+import { indexedDbLock } from '../../src/core/idb-lock';
 import type { AuthTokensError } from '../../src/core/errors';
 
 describe('idb-lock', () => {
@@ -7,7 +7,7 @@ describe('idb-lock', () => {
 
   it('lets one holder at a time run, across instances (tabs) sharing the name', async () => {
     const lockName = name();
-    const tabs = [1, 2, 3].map(() => new IndexedDbLock(indexedDB, lockName, 5000, 5000));
+    const tabs = [1, 2, 3].map(() => indexedDbLock(indexedDB, lockName, 5000, 5000));
     let inside = 0;
     let most = 0;
     const order: number[] = [];
@@ -24,8 +24,8 @@ describe('idb-lock', () => {
 
   it('rejects lock_timeout when another holder keeps it past the timeout, without running the task', async () => {
     const lockName = name();
-    const holder = new IndexedDbLock(indexedDB, lockName, 5000, 5000);
-    const waiter = new IndexedDbLock(indexedDB, lockName, 150, 5000);
+    const holder = indexedDbLock(indexedDB, lockName, 5000, 5000);
+    const waiter = indexedDbLock(indexedDB, lockName, 150, 5000);
     let release!: () => void;
     const held = holder.run(() => new Promise<void>((resolve) => { release = resolve; }));
     await sleep(30);
@@ -40,19 +40,19 @@ describe('idb-lock', () => {
 
   it('takes over a record whose holder crashed once it expires', async () => {
     const lockName = name();
-    let now = Date.now();
-    const crashed = new IndexedDbLock(indexedDB, lockName, 5000, 1000, () => now);
-    // A holder that never finishes stands for a tab that crashed while holding the lock.
+    // A holder that never finishes stands for a tab that crashed while holding the lock. Its clock stands
+    // still, so its heartbeat (which a crashed tab would not run) extends the record only into the past.
+    const then = Date.now();
+    const crashed = indexedDbLock(indexedDB, lockName, 5000, 1000, () => then);
     void crashed.run(() => new Promise(() => undefined));
     await sleep(30);
-    now += 2000;
-    const next = new IndexedDbLock(indexedDB, lockName, 5000, 1000, () => now);
+    const next = indexedDbLock(indexedDB, lockName, 5000, 1000, () => Date.now() + 2000);
     await expectAsync(next.run(async () => 'ran')).toBeResolvedTo('ran');
   });
 
   it('releases the lock when the task fails, and passes the error on unchanged', async () => {
     const lockName = name();
-    const lock = new IndexedDbLock(indexedDB, lockName, 500, 5000);
+    const lock = indexedDbLock(indexedDB, lockName, 500, 5000);
     const failure = new Error('task failed');
     await expectAsync(lock.run(() => Promise.reject(failure))).toBeRejectedWith(failure);
     await expectAsync(lock.run(async () => 'again')).toBeResolvedTo('again');

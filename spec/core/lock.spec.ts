@@ -1,5 +1,5 @@
 import { AuthTokensError } from '../../src/core/errors';
-import { inTabLock, WebLock } from '../../src/core/lock';
+import { inTabLock, webLock } from '../../src/core/lock';
 import { sleep, uniqueName } from '../helpers/fakes';
 
 describe('lock', () => {
@@ -22,17 +22,17 @@ describe('lock', () => {
     });
   });
 
-  describe('WebLock (real navigator.locks)', () => {
+  describe('webLock (real navigator.locks)', () => {
     it('runs the task and settles with its result', async () => {
-      const lock = new WebLock(navigator.locks, uniqueName('spec-lock'), 1000);
+      const lock = webLock(navigator.locks, uniqueName('spec-lock'), 1000);
 
       await expectAsync(lock.run(async () => 'done')).toBeResolvedTo('done');
     });
 
     it('is exclusive: a second run, from another instance on the same name, waits for the first', async () => {
       const name = uniqueName('spec-lock');
-      const first = new WebLock(navigator.locks, name, 2000);
-      const second = new WebLock(navigator.locks, name, 2000);
+      const first = webLock(navigator.locks, name, 2000);
+      const second = webLock(navigator.locks, name, 2000);
       const events: string[] = [];
       let release!: () => void;
 
@@ -53,7 +53,7 @@ describe('lock', () => {
       let inside = 0;
       let most = 0;
 
-      await Promise.all(Array.from({ length: 5 }, () => new WebLock(navigator.locks, name, 2000).run(async () => {
+      await Promise.all(Array.from({ length: 5 }, () => webLock(navigator.locks, name, 2000).run(async () => {
         inside++;
         most = Math.max(most, inside);
         await sleep(5);
@@ -70,7 +70,7 @@ describe('lock', () => {
       await sleep(10);
       const task = jasmine.createSpy('task').and.resolveTo('ran');
 
-      const error = await new WebLock(navigator.locks, name, 100).run(task).catch((e: unknown) => e);
+      const error = await webLock(navigator.locks, name, 100).run(task).catch((e: unknown) => e);
       release();
       await held;
       await sleep(30);
@@ -81,7 +81,7 @@ describe('lock', () => {
     });
 
     it('does not cut off a task that runs past the timeout once it holds the lock', async () => {
-      const lock = new WebLock(navigator.locks, uniqueName('spec-lock'), 50);
+      const lock = webLock(navigator.locks, uniqueName('spec-lock'), 50);
 
       const result = await lock.run(async () => { await sleep(120); return 'finished'; });
 
@@ -89,7 +89,7 @@ describe('lock', () => {
     });
 
     it('passes the task\'s error on unchanged, and releases the lock', async () => {
-      const lock = new WebLock(navigator.locks, uniqueName('spec-lock'), 500);
+      const lock = webLock(navigator.locks, uniqueName('spec-lock'), 500);
       const failure = new Error('task failed');
 
       const error = await lock.run(() => Promise.reject(failure)).catch((e: unknown) => e);
@@ -99,7 +99,7 @@ describe('lock', () => {
     });
 
     it('passes an AuthTokensError from the task on unchanged', async () => {
-      const lock = new WebLock(navigator.locks, uniqueName('spec-lock'), 500);
+      const lock = webLock(navigator.locks, uniqueName('spec-lock'), 500);
       const failure = new AuthTokensError('login_required', 'refused');
 
       const error = await lock.run(() => Promise.reject(failure)).catch((e: unknown) => e);

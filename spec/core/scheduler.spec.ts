@@ -1,5 +1,5 @@
 import { AuthTokensError, type AuthTokensErrorCode } from '../../src/core/errors';
-import { RenewalScheduler, type RenewalSchedulerOptions } from '../../src/core/scheduler';
+import { createRenewalScheduler, type RenewalScheduler, type RenewalSchedulerOptions } from '../../src/core/scheduler';
 import type { Session } from '../../src/core/types';
 import { makeJwt } from '../helpers/jwt';
 
@@ -30,7 +30,7 @@ describe('scheduler', () => {
   const fail = (code: AuthTokensErrorCode) => () => Promise.reject(new AuthTokensError(code, code));
 
   function create(options: Partial<RenewalSchedulerOptions> = {}) {
-    scheduler = new RenewalScheduler({
+    scheduler = createRenewalScheduler({
       now: () => Date.now(),
       read: () => stored,
       renew,

@@ -1,5 +1,5 @@
 import { DB_NAME } from '../../src/core/idb';
-import { IndexedDbCopy } from '../../src/core/shared-copy';
+import { indexedDbCopy } from '../../src/core/shared-copy';
 import type { Session } from '../../src/core/types';
 import { deleteDatabase, makeSession, uniqueName } from '../helpers/fakes';
 
@@ -7,13 +7,13 @@ describe('shared-copy (real IndexedDB)', () => {
   afterAll(() => deleteDatabase(DB_NAME));
 
   it('reads undefined before anything was written under its key', async () => {
-    const copy = new IndexedDbCopy(indexedDB, uniqueName('spec-copy'));
+    const copy = indexedDbCopy(indexedDB, uniqueName('spec-copy'));
 
     expect(await copy.read()).toBeUndefined();
   });
 
   it('reads back the session it wrote', async () => {
-    const copy = new IndexedDbCopy(indexedDB, uniqueName('spec-copy'));
+    const copy = indexedDbCopy(indexedDB, uniqueName('spec-copy'));
     const session: Session = makeSession({ idToken: 'id-1', profile: { name: 'Zoë', roles: ['a'] }, expiresAt: 1700000000000 });
 
     await copy.write(session);
@@ -22,7 +22,7 @@ describe('shared-copy (real IndexedDB)', () => {
   });
 
   it('reads null after write(null): logged out, not "never written"', async () => {
-    const copy = new IndexedDbCopy(indexedDB, uniqueName('spec-copy'));
+    const copy = indexedDbCopy(indexedDB, uniqueName('spec-copy'));
     await copy.write(makeSession());
 
     await copy.write(null);
@@ -32,8 +32,8 @@ describe('shared-copy (real IndexedDB)', () => {
 
   it('shares writes between instances (tabs) with the same key', async () => {
     const key = uniqueName('spec-copy');
-    const one = new IndexedDbCopy(indexedDB, key);
-    const two = new IndexedDbCopy(indexedDB, key);
+    const one = indexedDbCopy(indexedDB, key);
+    const two = indexedDbCopy(indexedDB, key);
     const first = makeSession({ refreshToken: 'refresh-1' });
     const second = makeSession({ refreshToken: 'refresh-2' });
 
@@ -47,8 +47,8 @@ describe('shared-copy (real IndexedDB)', () => {
   });
 
   it('keeps keys apart', async () => {
-    const one = new IndexedDbCopy(indexedDB, uniqueName('spec-copy'));
-    const other = new IndexedDbCopy(indexedDB, uniqueName('spec-copy'));
+    const one = indexedDbCopy(indexedDB, uniqueName('spec-copy'));
+    const other = indexedDbCopy(indexedDB, uniqueName('spec-copy'));
 
     await one.write(makeSession());
 
@@ -56,7 +56,7 @@ describe('shared-copy (real IndexedDB)', () => {
   });
 
   it('opens the database again after it was deleted (the connection closes on versionchange)', async () => {
-    const copy = new IndexedDbCopy(indexedDB, uniqueName('spec-copy'));
+    const copy = indexedDbCopy(indexedDB, uniqueName('spec-copy'));
     await copy.write(makeSession());
 
     await deleteDatabase(DB_NAME);

@@ -1,4 +1,4 @@
-import { MemoryStore, openStore } from '../../src/core/storage';
+import { memoryStore, openStore } from '../../src/core/storage';
 import { uniqueName } from '../helpers/fakes';
 import { FakeWebStorage, fakeWindow, windowWithoutStorage } from '../helpers/web-storage';
 
@@ -10,9 +10,9 @@ describe('storage', () => {
     warn = jasmine.createSpy('warn');
   });
 
-  describe('MemoryStore', () => {
+  describe('memoryStore', () => {
     it('gets what was set, null for anything else, and forgets removed keys', () => {
-      const store = new MemoryStore();
+      const store = memoryStore();
 
       store.set('token', '"abc"');
 
@@ -23,8 +23,8 @@ describe('storage', () => {
     });
 
     it('keeps separate instances separate', () => {
-      const one = new MemoryStore();
-      const two = new MemoryStore();
+      const one = memoryStore();
+      const two = memoryStore();
 
       one.set('token', '"abc"');
 

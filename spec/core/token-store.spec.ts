@@ -1,6 +1,6 @@
 import { DEFAULT_STORAGE_KEYS, type StorageKeys } from '../../src/core/settings';
-import { MemoryStore, openStore } from '../../src/core/storage';
-import { TokenStore } from '../../src/core/token-store';
+import { memoryStore, openStore, type KeyValueStore } from '../../src/core/storage';
+import { createTokenStore, type TokenStore } from '../../src/core/token-store';
 import type { Session } from '../../src/core/types';
 import { jwtExpiringIn } from '../helpers/jwt';
 
@@ -13,7 +13,7 @@ describe('token-store', () => {
 
     beforeEach(() => {
       forget();
-      store = new TokenStore(openStore('localStorage', window, keys, () => undefined), DEFAULT_STORAGE_KEYS);
+      store = createTokenStore(openStore('localStorage', window, keys, () => undefined), DEFAULT_STORAGE_KEYS);
     });
     afterEach(forget);
 
@@ -70,12 +70,12 @@ describe('token-store', () => {
   });
 
   describe('garbage in storage', () => {
-    let kv: MemoryStore;
+    let kv: KeyValueStore;
     let store: TokenStore;
 
     beforeEach(() => {
-      kv = new MemoryStore();
-      store = new TokenStore(kv, DEFAULT_STORAGE_KEYS);
+      kv = memoryStore();
+      store = createTokenStore(kv, DEFAULT_STORAGE_KEYS);
     });
 
     const garbageStrings: Array<[string, string]> = [
@@ -132,13 +132,13 @@ describe('token-store', () => {
 
   describe('removal', () => {
     const custom: StorageKeys = { token: 'app.token', refreshToken: 'app.refresh', profile: 'app.profile', idToken: 'app.id', expiresAt: 'app.expires' };
-    let kv: MemoryStore;
+    let kv: KeyValueStore;
     let store: TokenStore;
     const full: Session = { token: 't', refreshToken: 'r', idToken: 'i', profile: { name: 'Ann' }, expiresAt: 1 };
 
     beforeEach(() => {
-      kv = new MemoryStore();
-      store = new TokenStore(kv, custom);
+      kv = memoryStore();
+      store = createTokenStore(kv, custom);
       kv.set('unrelated', '"keep me"');
       store.write(full);
     });

@@ -2,7 +2,7 @@ import type { auto, ILocationService, IRootScopeService, IWindowService } from '
 import { isPublicPath, loginUrl, safeReturnTo } from '../core/paths';
 import { isUsable } from '../core/session';
 import { publicPathsOf } from '../core/settings';
-import { EVENTS, type AuthManager, type AuthTokensInternal, type LoggedOutElsewhere } from './service';
+import type { AuthManager, AuthTokensInternal, LoggedOutElsewhere } from './service';
 
 /** What the guard uses of the service. */
 export type GuardedService = Pick<AuthTokensInternal, 'current' | 'getToken' | 'isAuthenticated' | 'settings'>;
@@ -34,29 +34,28 @@ guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authToke
  * public paths are left alone; a usable token authenticates; an expired one with a refresh token lets the
  * navigation go on while it renews; with nothing to restore, one redirect to the login path with `returnTo`.
  */
-export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService, $location: ILocationService,
-  $window: IWindowService, authTokens: GuardedService, authManager: AuthManager): void {
-  const settings = authTokens.settings;
+export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService & { isAuthenticated?: boolean },
+  $location: ILocationService, $window: IWindowService, authTokens: GuardedService, authManager: AuthManager): void {
+  const { loginPath, returnToParam, minValiditySeconds } = authTokens.settings;
   // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop.
-  const publicPaths = [settings.loginPath, ...publicPathsOf(settings)];
+  const publicPaths = [loginPath, ...publicPathsOf(authTokens.settings)];
   const isPublic = (url: string | null) => url !== null && isPublicPath(url, publicPaths);
-  const loginFor = (url: string | null) => loginUrl(settings.loginPath, settings.returnToParam, url);
-  const scope = $rootScope as IRootScopeService & { isAuthenticated?: boolean };
   const authenticate = () => {
-    if (!scope.isAuthenticated) authManager.authenticate();
+    if (!$rootScope.isAuthenticated) authManager.authenticate();
   };
 
-  function go(url: string, replace: boolean): void {
+  /** Goes to the login path; replacing a refused URL the browser already shows keeps Back from bouncing into it. */
+  function toLogin(returnTo: string | null, replace: boolean): void {
+    const url = loginUrl(loginPath, returnToParam, returnTo);
     if ($location.url() === url) return;
     $location.url(url);
-    // Replacing a refused URL the browser already shows keeps Back from bouncing into the login page again.
     if (replace) $location.replace();
   }
 
   /** False when nothing can restore the session for `url`; otherwise the navigation goes on. */
   function admit(url: string | null): boolean {
     if (isPublic(url)) return true;
-    if (isUsable(authTokens.current(), Date.now(), settings.minValiditySeconds)) {
+    if (isUsable(authTokens.current(), Date.now(), minValiditySeconds)) {
       authenticate();
       return true;
     }
@@ -72,16 +71,16 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
   // A logout in another tab ends this one's session too; a logout here leaves navigation to the app.
   const leave = () => {
     const url = $location.url();
-    if (!isPublic(url)) go(loginFor(url), false);
+    if (!isPublic(url)) toLogin(url, false);
   };
-  $rootScope.$on(EVENTS.sessionExpired, leave);
-  $rootScope.$on(EVENTS.loggedOut, (_event, info?: LoggedOutElsewhere) => { if (info?.otherTab) leave(); });
+  $rootScope.$on('authTokens:sessionExpired', leave);
+  $rootScope.$on('authTokens:loggedOut', (_event, info?: LoggedOutElsewhere) => { if (info?.otherTab) leave(); });
 
   if (!$injector.has('$transitions')) {
     // The initial $locationChangeStart (page load) comes after run blocks, so start-up is checked too.
     $rootScope.$on('$locationChangeStart', (_event, newUrl: string) => {
       const url = $location.url();
-      if (!admit(url)) go(loginFor(url), $window.location.href === newUrl);
+      if (!admit(url)) toLogin(url, $window.location.href === newUrl);
     });
     return;
   }
@@ -93,15 +92,15 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
     const url = target?.url ? target.url.format(transition.params()) : null;
     if (admit(url)) return undefined;
     const returnTo = safeReturnTo(url);
-    const match = transition.router.urlService.match({ path: settings.loginPath, search: {}, hash: '' });
-    const login = match?.rule.type === 'STATE' ? match.rule.state ?? null : null;
-    if (login !== null && (returnTo === null || login.parameter(settings.returnToParam))) {
-      return transition.router.stateService.target(login.name, returnTo === null ? {} : { [settings.returnToParam]: returnTo });
+    const rule = transition.router.urlService.match({ path: loginPath, search: {}, hash: '' })?.rule;
+    const login = rule?.type === 'STATE' ? rule.state : undefined;
+    if (login && (returnTo === null || login.parameter(returnToParam))) {
+      return transition.router.stateService.target(login.name, returnTo === null ? {} : { [returnToParam]: returnTo });
     }
     // No login state that takes the parameter: cancel, and change the URL once ui-router has settled the
     // cancelled transition, which puts the previous URL back and would drop a query set in this turn.
     const shown = transition.options().source === 'url';
-    $rootScope.$applyAsync(() => go(loginFor(url), shown));
+    $rootScope.$applyAsync(() => toLogin(url, shown));
     return false;
   });
 }

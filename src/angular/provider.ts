@@ -1,16 +1,16 @@
 import type { auto, ILogService, IQService, IRootScopeService, IWindowService } from 'angular';
-import { IndexedDbLock } from '../core/idb-lock';
-import { inTabLock, WebLock, type Lock } from '../core/lock';
+import { indexedDbLock } from '../core/idb-lock';
+import { inTabLock, webLock, type Lock } from '../core/lock';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings } from '../core/settings';
-import { IndexedDbCopy, type SharedCopy } from '../core/shared-copy';
+import { indexedDbCopy, type SharedCopy } from '../core/shared-copy';
 import { openStore } from '../core/storage';
-import { TokenStore } from '../core/token-store';
+import { createTokenStore } from '../core/token-store';
 import type { RefreshFunction } from '../core/types';
-import { AuthTokensRuntime, type AuthManager } from './service';
+import { createAuthTokens, type AuthManager } from './service';
 import { tokenGetter } from './token-getter';
 import type { AuthTokensJwtOptions, AuthTokensOptions, AuthTokensProvider, Refresher } from './types';
 
-const SECONDS: Array<keyof Settings> = ['renewBeforeSeconds', 'minValiditySeconds', 'refreshTimeoutSeconds', 'lockTimeoutSeconds'];
+const SECONDS = ['renewBeforeSeconds', 'minValiditySeconds', 'refreshTimeoutSeconds', 'lockTimeoutSeconds'] as const;
 
 export class AuthTokensProviderImpl implements AuthTokensProvider {
   private settings: Settings = DEFAULT_SETTINGS;
@@ -23,15 +23,14 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
     whiteListedDomains: [/(?:)/],
   };
 
-  configure(options: Partial<AuthTokensOptions>): void {
-    const { refresher, ...rest } = options;
+  configure({ refresher, ...rest }: Partial<AuthTokensOptions>): void {
     if (refresher !== undefined) {
-      if (typeof refresher !== 'function' && !Array.isArray(refresher)) throw new TypeError('authTokens: refresher must be a function or an array-annotated injectable.');
+      if (typeof refresher !== 'function' && !Array.isArray(refresher)) throw new TypeError('authTokens: refresher must be a function or an annotated injectable.');
       this.refresher = refresher;
     }
     for (const key of SECONDS) {
-      const value = rest[key as keyof typeof rest];
-      if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
+      const value: unknown = rest[key];
+      if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < Infinity)) {
         throw new TypeError(`authTokens: ${key} must be a number of seconds.`);
       }
     }
@@ -41,26 +40,26 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
   readonly $get = ['$q', '$rootScope', '$log', '$window', '$injector', 'authManager',
     ($q: IQService, $rootScope: IRootScopeService, $log: ILogService, $window: IWindowService, $injector: auto.IInjectorService,
       authManager: AuthManager) => {
-      const refresher = this.refresher;
+      const { refresher, settings } = this;
       if (refresher === null) throw new Error('authTokens: call authTokensProvider.configure({ refresher }) in a config block.');
-      const settings = this.settings;
       const warned = new Set<string>();
-      // Each degradation is worth saying once, not once per request.
-      const warn = (message: string) => {
-        if (!warned.has(message)) { warned.add(message); $log.warn(message); }
+      // Each degradation is worth saying once, not once per request; the error behind it goes along.
+      const warn = (message: string, ...cause: unknown[]) => {
+        if (!warned.has(message)) {
+          warned.add(message);
+          $log.warn(`angular-auth-tokens: ${message}`, ...cause);
+        }
       };
       const keys = settings.storageKeys;
-      const store = new TokenStore(openStore(settings.storage, $window, Object.values(keys), warn), keys);
-      const { shared, lock } = crossTab(settings, $window, warn);
-      const runtime = new AuthTokensRuntime({
-        $q, $rootScope, $window, authManager, settings, store, shared, lock, warn,
+      const runtime = createAuthTokens({
+        $q, $rootScope, $window, authManager, settings, warn,
+        store: createTokenStore(openStore(settings.storage, $window, Object.values(keys), warn), keys),
+        ...crossTab(settings, $window, warn),
         refresher: Array.isArray(refresher) ? $injector.invoke<RefreshFunction>(refresher) : refresher,
-        appOrigin: $window.location.origin,
-        now: () => Date.now(),
       });
       runtime.start();
       // An injector torn down (tests, micro-frontends) must leave no timer or listener behind.
-      $rootScope.$on('$destroy', () => runtime.stop());
+      $rootScope.$on('$destroy', runtime.stop);
       return runtime;
     }];
 }
@@ -70,24 +69,23 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
  * or an IndexedDB record where Web Locks are missing.
  */
 function crossTab(settings: Settings, $window: IWindowService, warn: (message: string) => void): { shared: SharedCopy | null; lock: Lock } {
-  if (settings.storage !== 'localStorage') return { shared: null, lock: inTabLock };
   let idb: IDBFactory | undefined;
   let locks: LockManager | undefined;
-  try {
-    idb = $window.indexedDB;
-    locks = $window.navigator.locks;
-  } catch {
-    // Some privacy modes throw on access: treated as missing.
+  if (settings.storage === 'localStorage') {
+    try {
+      idb = $window.indexedDB;
+      locks = $window.navigator.locks;
+    } catch {
+      // Some privacy modes throw on access: treated as missing.
+    }
+    if (!idb) warn('IndexedDB is missing; each tab renews on its own.');
   }
-  if (!idb) {
-    warn('angular-auth-tokens: IndexedDB is missing; each tab renews on its own.');
-    return { shared: null, lock: inTabLock };
-  }
+  if (!idb) return { shared: null, lock: inTabLock };
   const name = `authTokens:refresh:${settings.storageKeys.token}`;
   const timeout = settings.lockTimeoutSeconds * 1000;
   return {
-    shared: new IndexedDbCopy(idb, settings.storageKeys.token),
+    shared: indexedDbCopy(idb, settings.storageKeys.token),
     // The record outlives the longest refresh, so only a crashed tab's lock ever expires.
-    lock: locks ? new WebLock(locks, name, timeout) : new IndexedDbLock(idb, name, timeout, (settings.refreshTimeoutSeconds + 5) * 1000),
+    lock: locks ? webLock(locks, name, timeout) : indexedDbLock(idb, name, timeout, (settings.refreshTimeoutSeconds + 5) * 1000),
   };
 }

@@ -9,6 +9,7 @@ interface RetryConfig extends IRequestConfig {
 
 const BEARER = 'Bearer ';
 
+retryInterceptor.$inject = ['$q', '$injector'];
 /**
  * A 401 for a request that carried our token to an allowed origin means the server stopped accepting
  * the token early (revoked, or clocks disagree): renew once, or adopt a token renewed meanwhile, and
@@ -35,4 +36,3 @@ export function retryInterceptor($q: IQService, $injector: auto.IInjectorService
     },
   };
 }
-retryInterceptor.$inject = ['$q', '$injector'];

@@ -1,15 +1,15 @@
 import type { IPromise, IQService, IRequestConfig, IRootScopeService, IWindowService } from 'angular';
-import { RefreshCoordinator, type RefreshOutcome } from '../core/coordinator';
+import { createRefreshCoordinator, type RefreshOutcome } from '../core/coordinator';
 import { isAllowedUrl } from '../core/hosts';
 import { decodeJwt } from '../core/jwt';
-import { RenewalScheduler } from '../core/scheduler';
-import { isUsable, sessionFromResponse } from '../core/session';
-import type { Settings } from '../core/settings';
-import type { TokenStore } from '../core/token-store';
-import type { RefreshFunction, Session, TokenResponse } from '../core/types';
 import type { Lock } from '../core/lock';
+import { createRenewalScheduler } from '../core/scheduler';
+import { canRenew, isUsable, sessionFromResponse } from '../core/session';
+import type { Settings } from '../core/settings';
 import type { SharedCopy } from '../core/shared-copy';
 import { watchOtherTabs, type TabChange } from '../core/tab-sync';
+import type { TokenStore } from '../core/token-store';
+import type { RefreshFunction, Session, TokenResponse } from '../core/types';
 import type { AuthTokensService } from './types';
 
 /** The part of angular-jwt's `authManager` used here. */
@@ -28,18 +28,11 @@ export interface ServiceDeps {
   store: TokenStore;
   shared: SharedCopy | null;
   lock: Lock;
-  appOrigin: string;
-  now: () => number;
-  warn: (message: string) => void;
+  warn: (message: string, cause?: unknown) => void;
 }
 
-export const EVENTS = {
-  sessionStarted: 'authTokens:sessionStarted',
-  refreshed: 'authTokens:refreshed',
-  refreshFailed: 'authTokens:refreshFailed',
-  sessionExpired: 'authTokens:sessionExpired',
-  loggedOut: 'authTokens:loggedOut',
-} as const;
+/** The events, broadcast as `authTokens:<name>`. */
+export type EventName = 'sessionStarted' | 'refreshed' | 'refreshFailed' | 'sessionExpired' | 'loggedOut';
 
 /** The argument of `authTokens:loggedOut` when another tab logged out; the guard then redirects. */
 export interface LoggedOutElsewhere {
@@ -55,160 +48,131 @@ export interface AuthTokensInternal extends AuthTokensService {
   readonly settings: Settings;
   readonly appOrigin: string;
   /** Renews because the server refused `token`, or adopts a token that replaced it meanwhile. */
-  replace(token: string): IPromise<string>;
+  replace(token: string | null): IPromise<string>;
+}
+
+/** The service as the provider creates it: `start()` arms scheduled renewal, `stop()` undoes all it set up. */
+export interface AuthTokensRuntime extends AuthTokensInternal {
+  start(): void;
+  stop(): void;
 }
 
 /**
  * The AngularJS face of the core: wraps its native promises in `$q` and turns refresh outcomes into
  * `$rootScope` events.
  */
-export class AuthTokensRuntime implements AuthTokensInternal {
-  private readonly coordinator: RefreshCoordinator;
-  private readonly scheduler: RenewalScheduler;
-  private readonly stopWatchingTabs: () => void;
-  readonly settings: Settings;
-  readonly appOrigin: string;
-
-  constructor(private readonly deps: ServiceDeps) {
-    this.settings = deps.settings;
-    this.appOrigin = deps.appOrigin;
-    this.coordinator = new RefreshCoordinator({
-      store: deps.store,
-      shared: deps.shared,
-      lock: deps.lock,
-      refresher: deps.refresher,
-      settings: deps.settings,
-      now: deps.now,
-      warn: deps.warn,
-      onOutcome: (outcome) => this.report(outcome),
-    });
-    this.scheduler = new RenewalScheduler({
-      now: deps.now,
-      read: () => this.current(),
-      renew: () => this.coordinator.refresh(this.current()?.token ?? null),
-      renewBeforeSeconds: deps.settings.renewBeforeSeconds,
-      minValiditySeconds: deps.settings.minValiditySeconds,
-      events: { target: deps.$window, document: deps.$window.document },
-      onError: (error) => deps.warn(`angular-auth-tokens: scheduled renewal failed unexpectedly (${error instanceof Error ? error.name : 'unknown error'}).`),
-    });
-    this.stopWatchingTabs = deps.settings.storage === 'localStorage' && deps.shared
-      ? watchOtherTabs(deps.$window, deps.$window.localStorage, deps.settings.storageKeys.token, (change) => this.followOtherTab(change))
-      : () => undefined;
-  }
-
-  /** Arms scheduled renewal from the stored session; `stop()` undoes everything `start()` set up. */
-  start(): void {
-    this.scheduler.start();
-  }
-
-  stop(): void {
-    this.scheduler.stop();
-    this.stopWatchingTabs();
-  }
-
-  setSession(response: TokenResponse, profile?: unknown): void {
-    const { settings, now, authManager, $rootScope } = this.deps;
-    const session = sessionFromResponse(response, null, now(), settings.apiToken, profile ?? null);
-    this.save(session);
-    this.scheduler.reschedule();
+export function createAuthTokens(deps: ServiceDeps): AuthTokensRuntime {
+  const { $q, $rootScope, $window, authManager, settings, store, refresher, warn } = deps;
+  const appOrigin = $window.location.origin;
+  const now = () => Date.now();
+  const current = () => store.read();
+  const currentToken = () => current()?.token ?? null;
+  const usable = (session: Session | null): session is Session & { token: string } => isUsable(session, now(), settings.minValiditySeconds);
+  const broadcast = (name: EventName, ...args: unknown[]) => $rootScope.$broadcast(`authTokens:${name}`, ...args);
+  /** A session began, here or in another tab: angular-jwt's flag, then the event. */
+  const started = () => {
     authManager.authenticate();
-    $rootScope.$broadcast(EVENTS.sessionStarted);
-  }
+    broadcast('sessionStarted');
+  };
+  /** A session ended: angular-jwt's flag, then the event that says how. */
+  const ended = (name: 'sessionExpired' | 'loggedOut', ...args: unknown[]) => {
+    authManager.unauthenticate();
+    broadcast(name, ...args);
+  };
 
-  getToken(): IPromise<string | null> {
-    return this.deps.$q.when(this.validToken());
-  }
-
-  refresh(): IPromise<string> {
-    return this.replace(this.current()?.token ?? null);
-  }
-
-  replace(token: string | null): IPromise<string> {
-    return this.deps.$q.when(this.coordinator.refresh(token)).then((session) => session.token as string);
-  }
-
-  isAuthenticated(): boolean {
-    const session = this.current();
-    return isUsable(session, this.deps.now(), this.deps.settings.minValiditySeconds) || session?.refreshToken != null;
-  }
-
-  getProfile(): unknown {
-    return this.current()?.profile ?? null;
-  }
-
-  logout(): IPromise<void> {
-    const { $q, settings, authManager, $rootScope } = this.deps;
-    const refreshToken = this.current()?.refreshToken ?? null;
-    // Revocation is best effort: a server that cannot be reached must not keep the user logged in here.
-    const revoked = refreshToken !== null && settings.revoke
-      ? $q.when(settings.revoke(refreshToken)).catch(() => undefined)
-      : $q.resolve(undefined);
-    return revoked.then(() => $q.when(this.coordinator.save(null))).then(() => {
-      this.scheduler.reschedule();
-      authManager.unauthenticate();
-      $rootScope.$broadcast(EVENTS.loggedOut);
-    });
-  }
-
-  tokenFor(request: IRequestConfig | null): string | null | IPromise<string | null> {
-    if (request === null) {
-      // authManager passes this straight to jwtHelper.isTokenExpired, which throws on anything but a JWT.
-      const token = this.current()?.token ?? null;
-      return decodeJwt(token) ? token : null;
-    }
-    if ((request as { skipAuthorization?: boolean }).skipAuthorization) return null;
-    if (!isAllowedUrl(request.url, this.appOrigin, this.settings.allowedDomains)) return null;
-    const token = this.validToken();
-    return typeof token === 'string' || token === null ? token : this.deps.$q.when(token);
-  }
-
-  current(): Session | null {
-    return this.deps.store.read();
-  }
-
-  /** The token when it is usable; otherwise the renewal to wait for, or null when nothing can renew. */
-  private validToken(): string | null | Promise<string | null> {
-    const session = this.current();
-    if (isUsable(session, this.deps.now(), this.deps.settings.minValiditySeconds)) return session.token;
-    if (session === null || (session.refreshToken === null && this.deps.refresher.usesRefreshToken !== false)) return null;
-    return this.coordinator.refresh(session.token).then((renewed) => renewed.token);
-  }
-
-  private save(session: Session | null): void {
-    this.coordinator.save(session).catch((error: unknown) => this.deps.warn(`angular-auth-tokens: could not share the session with other tabs (${String(error)}).`));
-  }
-
-  private report(outcome: RefreshOutcome): void {
-    const { $rootScope, authManager } = this.deps;
+  const report = (outcome: RefreshOutcome) => {
     if ('session' in outcome) {
-      this.scheduler.reschedule();
-      $rootScope.$broadcast(EVENTS.refreshed, outcome.session.token);
+      scheduler.reschedule();
+      broadcast('refreshed', outcome.session.token);
     } else {
-      $rootScope.$broadcast(EVENTS.refreshFailed, outcome.error);
-      if (outcome.ended) {
-        authManager.unauthenticate();
-        $rootScope.$broadcast(EVENTS.sessionExpired, outcome.error);
-      }
+      broadcast('refreshFailed', outcome.error);
+      if (outcome.ended) ended('sessionExpired', outcome.error);
     }
     // Outcomes arrive from native promises, outside any digest.
     $rootScope.$applyAsync();
-  }
+  };
+
+  const coordinator = createRefreshCoordinator({ ...deps, now, onOutcome: report });
+  const renewed = (seenToken: string | null) => $q.when(coordinator.refresh(seenToken)).then((session) => session.token as string);
+  const scheduler = createRenewalScheduler({
+    now,
+    read: current,
+    renew: () => coordinator.refresh(currentToken()),
+    renewBeforeSeconds: settings.renewBeforeSeconds,
+    minValiditySeconds: settings.minValiditySeconds,
+    events: { target: $window, document: $window.document },
+    onError: (error) => warn('scheduled renewal failed unexpectedly.', error),
+  });
 
   /** Another tab logged in, renewed or logged out: storage already shows it; catch up the rest. */
-  private followOtherTab(change: TabChange): void {
-    const { $rootScope, authManager } = this.deps;
-    this.scheduler.reschedule();
+  const followOtherTab = (change: TabChange) => {
+    scheduler.reschedule();
     // The storage event arrives outside any digest.
     $rootScope.$applyAsync(() => {
-      if (change === 'loggedOut') {
-        authManager.unauthenticate();
-        $rootScope.$broadcast(EVENTS.loggedOut, { otherTab: true } satisfies LoggedOutElsewhere);
-      } else if (change === 'loggedIn') {
-        authManager.authenticate();
-        $rootScope.$broadcast(EVENTS.sessionStarted);
-      } else {
-        $rootScope.$broadcast(EVENTS.refreshed, this.current()?.token ?? null);
-      }
+      if (change === 'renewed') broadcast('refreshed', currentToken());
+      else if (change === 'loggedIn') started();
+      else ended('loggedOut', { otherTab: true } satisfies LoggedOutElsewhere);
     });
-  }
+  };
+  const stopWatchingTabs = settings.storage === 'localStorage' && deps.shared
+    ? watchOtherTabs($window, $window.localStorage, settings.storageKeys.token, followOtherTab)
+    : () => undefined;
+
+  /** The token when it is usable; otherwise the renewal to wait for, or null when nothing can renew. */
+  const validToken = (): string | null | IPromise<string | null> => {
+    const session = current();
+    if (usable(session)) return session.token;
+    return canRenew(session, refresher) ? renewed(session.token) : null;
+  };
+
+  return {
+    settings,
+    appOrigin,
+    current,
+    replace: renewed,
+    start: scheduler.start,
+    stop() {
+      scheduler.stop();
+      stopWatchingTabs();
+    },
+
+    setSession(response: TokenResponse, profile?: unknown) {
+      coordinator.save(sessionFromResponse(response, null, now(), settings.apiToken, profile ?? null))
+        .catch((error: unknown) => warn('could not share the session with other tabs.', error));
+      scheduler.reschedule();
+      started();
+    },
+
+    getToken: () => $q.when(validToken()),
+    refresh: () => renewed(currentToken()),
+
+    isAuthenticated() {
+      const session = current();
+      return usable(session) || session?.refreshToken != null;
+    },
+
+    getProfile: () => current()?.profile ?? null,
+
+    logout() {
+      const refreshToken = current()?.refreshToken ?? null;
+      // Revocation is best effort: a server that cannot be reached must not keep the user logged in here.
+      const revoked = refreshToken !== null && settings.revoke
+        ? $q.when(settings.revoke(refreshToken)).catch(() => undefined)
+        : $q.resolve();
+      return revoked.then(() => coordinator.save(null)).then(() => {
+        scheduler.reschedule();
+        ended('loggedOut');
+      });
+    },
+
+    tokenFor(request) {
+      if (request === null) {
+        // authManager passes this straight to jwtHelper.isTokenExpired, which throws on anything but a JWT.
+        const token = currentToken();
+        return decodeJwt(token) ? token : null;
+      }
+      return (request as { skipAuthorization?: boolean }).skipAuthorization || !isAllowedUrl(request.url, appOrigin, settings.allowedDomains)
+        ? null : validToken();
+    },
+  };
 }

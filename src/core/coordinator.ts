@@ -1,6 +1,6 @@
 import { AuthTokensError, isAuthTokensError, toAuthTokensError } from './errors';
 import { inTabLock, type Lock } from './lock';
-import { isUsable, sessionFromResponse } from './session';
+import { canRenew, isUsable, sessionFromResponse } from './session';
 import type { Settings } from './settings';
 import type { SharedCopy } from './shared-copy';
 import type { TokenStore } from './token-store';
@@ -19,8 +19,16 @@ export interface CoordinatorOptions {
   refresher: RefreshFunction;
   settings: Pick<Settings, 'apiToken' | 'minValiditySeconds' | 'refreshTimeoutSeconds'>;
   now: () => number;
-  warn: (message: string) => void;
+  /** Says what degraded, once; `cause` is the error behind it. */
+  warn: (message: string, cause?: unknown) => void;
   onOutcome: (outcome: RefreshOutcome) => void;
+}
+
+export interface RefreshCoordinator {
+  /** Renews unless the stored token differs from `seenToken` and is usable: then that one is adopted. */
+  refresh(seenToken: string | null): Promise<Session>;
+  /** Stores a session (or, with null, clears it) everywhere, under the lock so no refresh interleaves. */
+  save(session: Session | null): Promise<void>;
 }
 
 /**
@@ -28,135 +36,112 @@ export interface CoordinatorOptions {
  * the lock it looks at the stored set again before calling the server, because another tab or an earlier
  * caller may have renewed meanwhile, and it stores the new set before the lock is released.
  */
-export class RefreshCoordinator {
-  private inFlight: Promise<Session> | null = null;
-  private shared: SharedCopy | null;
-  private lock: Lock;
+export function createRefreshCoordinator({ store, shared, lock, refresher, settings, now, warn, onOutcome }: CoordinatorOptions): RefreshCoordinator {
+  let inFlight: Promise<Session> | null = null;
 
-  constructor(private readonly options: CoordinatorOptions) {
-    this.shared = options.shared;
-    this.lock = options.lock;
-  }
-
-  /** Renews unless the stored token differs from `seenToken` and is usable: then that one is adopted. */
-  refresh(seenToken: string | null): Promise<Session> {
-    if (!this.inFlight) {
-      this.inFlight = this.run(seenToken).finally(() => { this.inFlight = null; });
-    }
-    return this.inFlight;
-  }
-
-  /** Stores a session (or, with null, clears it) everywhere, under the lock so no refresh interleaves. */
-  async save(session: Session | null): Promise<void> {
-    // The mirror is written at once so synchronous readers see the new state without waiting for the lock.
-    this.options.store.write(session);
-    if (this.shared) await this.locked(() => this.writeShared(session));
-  }
-
-  private async run(seenToken: string | null): Promise<Session> {
-    let ended = false;
-    let outcome: RefreshOutcome & { session: Session };
-    try {
-      outcome = await this.locked(async () => {
-        const current = await this.readCurrent();
-        if (isUsable(current, this.options.now(), this.options.settings.minValiditySeconds) && current.token !== seenToken) {
-          this.options.store.write(current);
-          return { session: current, adopted: true };
-        }
-        try {
-          return { session: await this.renew(current), adopted: false };
-        } catch (error) {
-          const failure = toAuthTokensError(error);
-          // The mirror counts too: another tab may have logged out (shared copy null) while this tab's
-          // mirror, or its memory fallback, still holds the old session.
-          if (failure.code === 'login_required' && (current !== null || this.options.store.read() !== null)) {
-            // Cleared inside the lock, so no other tab tries the refused token again.
-            ended = true;
-            this.options.store.clear();
-            await this.writeShared(null);
-          }
-          throw failure;
-        }
-      });
-    } catch (error) {
-      const failure = toAuthTokensError(error);
-      this.report({ error: failure, ended });
-      throw failure;
-    }
-    this.report(outcome);
-    return outcome.session;
-  }
-
-  /** A listener that throws must not turn a renewal into a failure, nor be told twice. */
-  private report(outcome: RefreshOutcome): void {
-    try {
-      this.options.onOutcome(outcome);
-    } catch (error) {
-      this.options.warn(`angular-auth-tokens: a listener of the refresh outcome threw (${error instanceof Error ? error.message : 'unknown error'}).`);
-    }
-  }
-
-  private async renew(current: Session | null): Promise<Session> {
-    const { refresher, settings, now } = this.options;
-    const refreshToken = current?.refreshToken ?? null;
-    if (current === null || (refreshToken === null && refresher.usesRefreshToken !== false)) {
-      throw new AuthTokensError('login_required', 'There is no session to renew.');
-    }
-    const response = await withTimeout(Promise.resolve(refresher(refreshToken ?? '', current)), settings.refreshTimeoutSeconds * 1000);
-    const next = sessionFromResponse(response, current, now(), settings.apiToken);
-    await this.writeShared(next);
-    this.options.store.write(next);
-    return next;
-  }
+  const degrade = (error: unknown) => {
+    shared = null;
+    warn('IndexedDB failed; each tab renews on its own.', error);
+  };
 
   /** The shared copy wins when it has been written; the mirror serves before that and without it. */
-  private async readCurrent(): Promise<Session | null> {
-    if (this.shared) {
-      try {
-        const shared = await this.shared.read();
-        if (shared !== undefined) return shared;
-      } catch (error) {
-        this.degrade(error);
-      }
-    }
-    return this.options.store.read();
-  }
-
-  private async writeShared(session: Session | null): Promise<void> {
-    if (!this.shared) return;
+  const readCurrent = async (): Promise<Session | null> => {
     try {
-      await this.shared.write(session);
+      const copy = await shared?.read();
+      if (copy !== undefined) return copy;
     } catch (error) {
-      this.degrade(error);
+      degrade(error);
     }
-  }
+    return store.read();
+  };
+
+  const writeShared = async (session: Session | null) => {
+    try {
+      await shared?.write(session);
+    } catch (error) {
+      degrade(error);
+    }
+  };
 
   /**
    * Runs a task under the lock. Where the lock itself fails (not the task, and not a timeout), this tab
    * goes on without it rather than failing every renewal.
    */
-  private async locked<T>(task: () => Promise<T>): Promise<T> {
+  const locked = async <T>(task: () => Promise<T>): Promise<T> => {
     let started = false;
     try {
-      return await this.lock.run(() => { started = true; return task(); });
+      return await lock.run(() => { started = true; return task(); });
     } catch (error) {
-      if (started || isAuthTokensError(error) || this.lock === inTabLock) throw error;
-      this.lock = inTabLock;
-      this.options.warn('angular-auth-tokens: Web Locks failed; tabs renew independently from now on.');
+      if (started || isAuthTokensError(error) || lock === inTabLock) throw error;
+      lock = inTabLock;
+      warn('Web Locks failed; each tab renews on its own.');
       return task();
     }
-  }
+  };
 
-  private degrade(error: unknown): void {
-    this.shared = null;
-    this.options.warn(`angular-auth-tokens: IndexedDB failed (${error instanceof Error ? error.name : 'unknown error'}); tabs renew independently from now on.`);
-  }
-}
+  const renew = async (current: Session | null): Promise<Session> => {
+    if (!canRenew(current, refresher)) throw new AuthTokensError('login_required', 'No session to renew.');
+    const seconds = settings.refreshTimeoutSeconds;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const response = await Promise.race([
+      refresher(current.refreshToken ?? '', current),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AuthTokensError('refresh_failed', `The refresh took over ${seconds} s.`)), seconds * 1000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const next = sessionFromResponse(response, current, now(), settings.apiToken);
+    await writeShared(next);
+    store.write(next);
+    return next;
+  };
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AuthTokensError('refresh_failed', `The refresh took longer than ${ms / 1000} s.`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  /** A listener that throws must not turn a renewal into a failure, nor be told twice. */
+  const report = (outcome: RefreshOutcome) => {
+    try {
+      onOutcome(outcome);
+    } catch (error) {
+      warn('a refresh listener threw.', error);
+    }
+  };
+
+  const run = (seenToken: string | null): Promise<Session> => {
+    let ended = false;
+    return locked(async () => {
+      const current = await readCurrent();
+      if (isUsable(current, now(), settings.minValiditySeconds) && current.token !== seenToken) {
+        store.write(current);
+        return { session: current, adopted: true };
+      }
+      try {
+        return { session: await renew(current), adopted: false };
+      } catch (error) {
+        const failure = toAuthTokensError(error);
+        // The mirror counts too: another tab may have logged out (shared copy null) while this tab's
+        // mirror, or its memory fallback, still holds the old session.
+        if (failure.code === 'login_required' && (current || store.read())) {
+          // Cleared inside the lock, so no other tab tries the refused token again.
+          ended = true;
+          store.clear();
+          await writeShared(null);
+        }
+        throw failure;
+      }
+    }).then((outcome) => {
+      report(outcome);
+      return outcome.session;
+    }, (error: unknown) => {
+      const failure = toAuthTokensError(error);
+      report({ error: failure, ended });
+      throw failure;
+    });
+  };
+
+  return {
+    refresh: (seenToken) => (inFlight ??= run(seenToken).finally(() => { inFlight = null; })),
+    async save(session) {
+      // The mirror is written at once so synchronous readers see the new state without waiting for the lock.
+      store.write(session);
+      if (shared) await locked(() => writeShared(session));
+    },
+  };
 }

@@ -1,3 +1,5 @@
+import { isRecord } from './values';
+
 /** The four ways a renewal can fail; see the README's error table. */
 export type AuthTokensErrorCode = 'login_required' | 'refresh_failed' | 'invalid_response' | 'lock_timeout';
 
@@ -19,14 +21,11 @@ export class AuthTokensError extends Error {
   }
 }
 
-export function isAuthTokensError(value: unknown): value is AuthTokensError {
-  return value instanceof AuthTokensError
-    || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'AuthTokensError'
-      && typeof (value as { code?: unknown }).code === 'string');
-}
+export const isAuthTokensError = (value: unknown): value is AuthTokensError => value instanceof AuthTokensError
+  || (isRecord(value) && value.name === 'AuthTokensError' && typeof value.code === 'string');
 
 /** OAuth 2.0 and Auth0 error codes that mean the refresh token will never work again. */
-const REFUSALS = ['invalid_grant', 'login_required', 'consent_required', 'interaction_required', 'mfa_required',
+const REFUSALS: unknown[] = ['invalid_grant', 'login_required', 'consent_required', 'interaction_required', 'mfa_required',
   'unauthorized_client', 'invalid_client'];
 
 /**
@@ -36,10 +35,10 @@ const REFUSALS = ['invalid_grant', 'login_required', 'consent_required', 'intera
  */
 export function toAuthTokensError(reason: unknown): AuthTokensError {
   if (isAuthTokensError(reason)) return reason;
-  const body = typeof reason === 'object' && reason !== null ? reason as { error?: unknown; code?: unknown } : {};
+  const body = isRecord(reason) ? reason : {};
   const code = typeof body.error === 'string' ? body.error : body.code;
-  if (typeof code === 'string' && REFUSALS.includes(code)) {
-    return new AuthTokensError('login_required', `The server refused the refresh token (${code}).`, reason);
-  }
-  return new AuthTokensError('refresh_failed', 'The token refresh failed; the session is kept.', reason);
+  return REFUSALS.includes(code)
+    ? new AuthTokensError('login_required', `The server refused the refresh token (${code}).`, reason)
+    : new AuthTokensError('refresh_failed', 'The refresh failed; the session is kept.', reason);
 }
+

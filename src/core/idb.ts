@@ -3,38 +3,35 @@ export const DB_NAME = 'authTokens';
 export const SESSIONS = 'sessions';
 export const LOCKS = 'locks';
 
-export function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
+export const request = <T>(req: IDBRequest<T>): Promise<T> => new Promise((resolve, reject) => {
+  req.onsuccess = () => resolve(req.result);
+  req.onerror = () => reject(req.error);
+});
 
-/** Resolves when the transaction commits: only then is a write visible to other tabs. */
-export function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error);
-  });
-}
-
-const opened = new WeakMap<IDBFactory, Promise<IDBDatabase>>();
-
-export function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
-  let db = opened.get(factory);
-  if (!db) {
-    const req = factory.open(DB_NAME, 1);
-    req.onupgradeneeded = () => {
-      req.result.createObjectStore(SESSIONS);
-      req.result.createObjectStore(LOCKS);
-    };
-    db = request(req).then((database) => {
-      // A newer version opened by another tab (or a test deleting the database) must not be blocked.
-      database.onversionchange = () => { database.close(); opened.delete(factory); };
-      return database;
+/**
+ * Runs `work` on one object store in one transaction, and resolves with its result once the transaction
+ * has committed: only then is a write visible to other tabs. Each transaction has its own connection,
+ * closed when it is done: a connection left open would block a newer version (or a test deleting the
+ * database).
+ */
+export async function transact<T>(factory: IDBFactory, name: string, mode: IDBTransactionMode,
+  work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+  const open = factory.open(DB_NAME, 1);
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore(SESSIONS);
+    open.result.createObjectStore(LOCKS);
+  };
+  const db = await request(open);
+  try {
+    const tx = db.transaction(name, mode);
+    const committed = new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = tx.onabort = () => reject(tx.error);
     });
-    db.catch(() => opened.delete(factory));
-    opened.set(factory, db);
+    const result = await work(tx.objectStore(name));
+    await committed;
+    return result;
+  } finally {
+    db.close();
   }
-  return db;
 }

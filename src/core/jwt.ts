@@ -1,3 +1,5 @@
+import { isJsonObject } from './values';
+
 /** The claims this package reads; everything else in a payload is ignored. */
 export interface JwtClaims {
   exp?: number;
@@ -5,31 +7,19 @@ export interface JwtClaims {
   [claim: string]: unknown;
 }
 
-function base64UrlDecode(part: string): string | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(part) || part.length % 4 === 1) return null;
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((part.length + 3) % 4);
-  try {
-    const binary = atob(base64);
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Decodes a JWT payload without verifying it, or returns null for anything that is not one. angular-jwt's
  * `jwtHelper` throws (even a bare string) on such input; tokens read back from storage can be anything.
  */
 export function decodeJwt(token: unknown): JwtClaims | null {
-  if (typeof token !== 'string') return null;
-  const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  const json = base64UrlDecode(parts[1]);
-  if (json === null) return null;
+  const parts = typeof token === 'string' ? token.split('.') : [];
+  // atob also takes `+`, `/`, `=` and white space, none of which base64url has. It needs no padding, and
+  // it throws on an impossible length.
+  if (parts.length !== 3 || /[^\w-]/.test(parts[1])) return null;
   try {
-    const payload: unknown = JSON.parse(json);
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload as JwtClaims : null;
+    const binary = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
+    const claims: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    return isJsonObject(claims) ? claims : null;
   } catch {
     return null;
   }
@@ -43,19 +33,17 @@ export interface TokenTimes {
   issuedAt: number | null;
 }
 
-const finite = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? value * 1000 : null;
+const ms = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value * 1000 : null);
 
 // Every request asks about the same token until it is renewed: remember the last answer, so a token
 // string is decoded once, not once per request.
 let lastToken: string | null = null;
-let lastTimes: TokenTimes = { expiresAt: null, issuedAt: null };
+let lastTimes: TokenTimes;
 
 export function tokenTimes(token: string): TokenTimes {
   if (token !== lastToken) {
     const claims = decodeJwt(token);
-    const expiresAt = claims && claims.exp === undefined ? Infinity : finite(claims?.exp);
-    lastTimes = { expiresAt, issuedAt: finite(claims?.iat) };
+    lastTimes = { expiresAt: claims && claims.exp === undefined ? Infinity : ms(claims?.exp), issuedAt: ms(claims?.iat) };
     lastToken = token;
   }
   return lastTimes;

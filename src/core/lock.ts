@@ -8,31 +8,29 @@ export interface Lock {
 /** Only one tab (sessionStorage, memory): the coordinator's single flight is all the exclusion needed. */
 export const inTabLock: Lock = { run: (task) => task() };
 
+export const lockTimeout = (ms: number, cause?: unknown): AuthTokensError =>
+  new AuthTokensError('lock_timeout', `Another tab held the refresh lock over ${ms / 1000} s.`, cause);
+
 /**
  * The Web Locks API, shared by every tab of the origin. The task's result is settled inside the request's
  * callback, so whatever it writes is written before the next tab can take the lock; a `.then` after
  * `request()` resolves would already run outside it.
  */
-export class WebLock implements Lock {
-  constructor(private readonly locks: LockManager, private readonly name: string, private readonly timeoutMs: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
+export const webLock = (locks: LockManager, name: string, timeoutMs: number): Lock => ({
+  async run(task) {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     let acquired = false;
     try {
-      return await this.locks.request(this.name, { mode: 'exclusive', signal: abort.signal }, () => {
+      return await locks.request(name, { signal: abort.signal }, () => {
         acquired = true;
         clearTimeout(timer);
         return task();
       });
     } catch (error) {
-      if (!acquired && abort.signal.aborted) {
-        throw new AuthTokensError('lock_timeout', `Another tab held the refresh lock for more than ${this.timeoutMs / 1000} s.`, error);
-      }
-      throw error;
+      throw !acquired && abort.signal.aborted ? lockTimeout(timeoutMs, error) : error;
     } finally {
       clearTimeout(timer);
     }
-  }
-}
+  },
+});

@@ -1,30 +1,18 @@
-/** The path of a `$location.url()`: without its query and hash. */
-function pathOf(url: string): string {
-  const end = url.search(/[?#]/);
-  return end === -1 ? url : url.slice(0, end);
-}
-
 /**
- * Whether the route guard leaves `path` alone: an exact string, or a RegExp that matches. The query and the
- * hash do not count, so `/login?returnTo=...` is as public as `/login`.
+ * Whether the route guard leaves `path` (a `$location.url()`) alone: an exact string, or a RegExp that
+ * matches. The query and the hash do not count, so `/login?returnTo=...` is as public as `/login`.
  */
 export function isPublicPath(path: string, publicPaths: ReadonlyArray<string | RegExp>): boolean {
-  const bare = pathOf(path);
+  const bare = path.split(/[?#]/)[0];
   // `search` rather than `test`: it ignores and keeps `lastIndex`, so a /g RegExp does not answer every
   // other call differently.
   return publicPaths.some((entry) => (typeof entry === 'string' ? entry === bare : bare.search(entry) !== -1));
 }
 
-function isLocalPath(value: string): boolean {
-  // `//host` and `/\host` name another host to a browser; a path that starts with one `/` cannot carry a scheme.
-  if (value[0] !== '/' || value[1] === '/' || value[1] === '\\') return false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    // URL parsers drop tabs and newlines and read `\` as `/`: `/\t/evil.example` is `//evil.example` to them.
-    if (code < 0x20 || code === 0x7f || code === 0x5c) return false;
-  }
-  return true;
-}
+// `//host` names another host to a browser. URL parsers also drop tabs and newlines and read `\` as `/`:
+// `/\t/evil.example` and `/\evil.example` are `//evil.example` to them.
+const isLocalPath = (value: string) =>
+  value[0] === '/' && value[1] !== '/' && ![...value].some((c) => c < ' ' || c === '\x7f' || c === '\\');
 
 /**
  * `value` when it is a path on this origin, else null. A `returnTo` ends up in the address bar or in
@@ -32,14 +20,11 @@ function isLocalPath(value: string): boolean {
  * percent-decoded form must pass too, for login pages that decode before navigating.
  */
 export function safeReturnTo(value: unknown): string | null {
-  if (typeof value !== 'string' || !isLocalPath(value)) return null;
-  let decoded: string;
   try {
-    decoded = decodeURIComponent(value);
+    return typeof value === 'string' && isLocalPath(value) && isLocalPath(decodeURIComponent(value)) ? value : null;
   } catch {
-    return null;
+    return null; // a malformed escape
   }
-  return isLocalPath(decoded) ? value : null;
 }
 
 /**
@@ -48,7 +33,6 @@ export function safeReturnTo(value: unknown): string | null {
  */
 export function loginUrl(loginPath: string, returnToParam: string, returnTo: string | null): string {
   const safe = safeReturnTo(returnTo);
-  if (safe === null) return loginPath;
-  const separator = loginPath.includes('?') ? '&' : '?';
-  return `${loginPath}${separator}${encodeURIComponent(returnToParam)}=${encodeURIComponent(safe)}`;
+  return safe === null ? loginPath
+    : `${loginPath}${loginPath.includes('?') ? '&' : '?'}${encodeURIComponent(returnToParam)}=${encodeURIComponent(safe)}`;
 }

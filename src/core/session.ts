@@ -1,7 +1,7 @@
 import { AuthTokensError } from './errors';
 import { tokenTimes } from './jwt';
 import type { Settings } from './settings';
-import type { Session, TokenResponse } from './types';
+import type { RefreshFunction, Session, TokenResponse } from './types';
 
 /**
  * Builds the session to store from a token response. Expiry is anchored to receipt on this machine's
@@ -15,31 +15,29 @@ export function sessionFromResponse(response: TokenResponse, previous: Session |
     throw new AuthTokensError('invalid_response', `The token response has no ${apiToken}.`, response);
   }
   const expiresIn = Number(response.expiresIn);
-  // expiresIn describes the access token; an id token's life is read from its own `exp`.
-  const anchored = apiToken === 'accessToken' && response.expiresIn !== undefined && Number.isFinite(expiresIn) && expiresIn > 0;
   return {
     token,
     idToken: response.idToken ?? previous?.idToken ?? null,
     refreshToken: response.refreshToken || previous?.refreshToken || null,
     profile: profile !== undefined ? profile : previous?.profile ?? null,
-    expiresAt: anchored ? now + expiresIn * 1000 : null,
+    // expiresIn describes the access token; an id token's life is read from its own `exp`.
+    expiresAt: apiToken === 'accessToken' && expiresIn > 0 && expiresIn < Infinity ? now + expiresIn * 1000 : null,
   };
 }
 
-interface Life {
-  /** Epoch ms; null when unknown (garbage or an opaque token without `expiresIn`), which counts as expired. */
-  expiresAt: number | null;
-  /** The token's whole life in ms, when it can be known. */
-  lifetime: number | null;
-}
+/** Whether `refresher` can renew `session`: with its refresh token, or without one when it needs none. */
+export const canRenew = (session: Session | null, refresher: RefreshFunction): session is Session =>
+  session !== null && (session.refreshToken != null || refresher.usesRefreshToken === false);
 
-export function lifeOf(session: Session): Life {
-  if (session.token === null) return { expiresAt: null, lifetime: null };
-  const times = tokenTimes(session.token);
-  const expiresAt = session.expiresAt ?? times.expiresAt;
-  const lifetime = times.issuedAt !== null && times.expiresAt !== null && times.expiresAt > times.issuedAt
-    && Number.isFinite(times.expiresAt) ? times.expiresAt - times.issuedAt : null;
-  return { expiresAt, lifetime };
+/**
+ * The token's expiry in epoch ms (null when unknown: garbage, or an opaque token without `expiresIn`, which
+ * counts as expired), and its whole life in ms when the JWT tells it.
+ */
+function lifeOf({ token, expiresAt }: Session): [expiresAt: number | null, lifetime: number | null] {
+  if (token === null) return [null, null];
+  const times = tokenTimes(token);
+  const exp = times.expiresAt;
+  return [expiresAt ?? exp, times.issuedAt !== null && exp !== null && exp > times.issuedAt && exp < Infinity ? exp - times.issuedAt : null];
 }
 
 /**
@@ -48,10 +46,8 @@ export function lifeOf(session: Session): Life {
  */
 export function isUsable(session: Session | null, now: number, minValiditySeconds: number): session is Session & { token: string } {
   if (session === null) return false;
-  const { expiresAt, lifetime } = lifeOf(session);
-  if (expiresAt === null) return false;
-  const margin = Math.min(minValiditySeconds * 1000, lifetime !== null ? lifetime / 10 : Infinity);
-  return expiresAt - now > margin;
+  const [expiresAt, lifetime] = lifeOf(session);
+  return expiresAt !== null && expiresAt - now > Math.min(minValiditySeconds * 1000, (lifetime ?? Infinity) / 10);
 }
 
 /**
@@ -61,8 +57,7 @@ export function isUsable(session: Session | null, now: number, minValiditySecond
  * a fixed point, so re-checking later does not push the renewal forward. Null: nothing to schedule.
  */
 export function renewalTime(session: Session, seenAt: number, renewBeforeSeconds: number): number | null {
-  const { expiresAt, lifetime } = lifeOf(session);
+  const [expiresAt, lifetime] = lifeOf(session);
   if (expiresAt === null || !Number.isFinite(expiresAt)) return null;
-  const life = lifetime ?? Math.max(expiresAt - seenAt, 0);
-  return expiresAt - Math.min(renewBeforeSeconds * 1000, life / 2);
+  return expiresAt - Math.min(renewBeforeSeconds * 1000, (lifetime ?? Math.max(expiresAt - seenAt, 0)) / 2);
 }

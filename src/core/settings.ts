@@ -26,14 +26,11 @@ export interface Settings {
   revoke: Revoker | null;
 }
 
-/** The keys the guide's snippets used, so that their users stay logged in after switching. */
-export const DEFAULT_STORAGE_KEYS: StorageKeys = {
-  token: 'token',
-  refreshToken: 'refreshToken',
-  profile: 'profile',
-  idToken: 'idToken',
-  expiresAt: 'expiresAt',
-};
+/** The stored fields, in the order they are written. */
+export const FIELDS = ['token', 'refreshToken', 'idToken', 'profile', 'expiresAt'] as const;
+
+/** The keys the guide's snippets used, so that their users stay logged in after switching: the field names. */
+export const DEFAULT_STORAGE_KEYS = Object.fromEntries(FIELDS.map((field) => [field, field])) as unknown as StorageKeys;
 
 export const DEFAULT_SETTINGS: Settings = {
   allowedDomains: [],

@@ -1,4 +1,4 @@
-import { committed, openDatabase, request, SESSIONS } from './idb';
+import { request, SESSIONS, transact } from './idb';
 import type { Session } from './types';
 
 /**
@@ -16,22 +16,12 @@ export interface SharedCopy {
   write(session: Session | null): Promise<void>;
 }
 
-export class IndexedDbCopy implements SharedCopy {
-  constructor(private readonly factory: IDBFactory, private readonly key: string) {}
-
-  async read(): Promise<Session | null | undefined> {
-    const db = await openDatabase(this.factory);
-    const record: unknown = await request(db.transaction(SESSIONS, 'readonly').objectStore(SESSIONS).get(this.key));
-    if (typeof record !== 'object' || record === null) return undefined;
-    const session = (record as { session?: unknown }).session;
+/** The copy under `key` in the package's database; records are `{ session }`. */
+export const indexedDbCopy = (factory: IDBFactory, key: string): SharedCopy => ({
+  async read() {
+    const record = await transact(factory, SESSIONS, 'readonly', (store) => request<unknown>(store.get(key)));
+    const session = (record as { session?: unknown } | undefined)?.session;
     return typeof session === 'object' ? session as Session | null : undefined;
-  }
-
-  async write(session: Session | null): Promise<void> {
-    const db = await openDatabase(this.factory);
-    const tx = db.transaction(SESSIONS, 'readwrite');
-    const done = committed(tx);
-    tx.objectStore(SESSIONS).put({ session }, this.key);
-    await done;
-  }
-}
+  },
+  write: (session) => transact(factory, SESSIONS, 'readwrite', async (store) => { store.put({ session }, key); }),
+});

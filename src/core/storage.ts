@@ -7,79 +7,68 @@ export interface KeyValueStore {
   remove(key: string): void;
 }
 
-export class MemoryStore implements KeyValueStore {
-  private readonly values = new Map<string, string>();
-  get(key: string): string | null { return this.values.get(key) ?? null; }
-  set(key: string, value: string): void { this.values.set(key, value); }
-  remove(key: string): void { this.values.delete(key); }
-}
+const IN_MEMORY = 'the session is kept in memory for this page only.';
 
 /**
- * Web Storage that falls back to memory the first time a write is refused (quota, Safari's private mode),
- * carrying over the keys it owns, so the session survives for this page's life instead of being lost.
+ * Opens the configured storage. Merely reading `window.localStorage` throws where cookies are blocked.
+ * Web Storage falls back to memory the first time a write or a removal is refused (quota, Safari's private
+ * mode), carrying over the keys it owns, so the session survives for this page's life instead of being lost.
  */
-class FallbackStore implements KeyValueStore {
-  private memory: MemoryStore | null = null;
-
-  constructor(private readonly storage: Storage, private readonly keys: string[], private readonly warn: (message: string) => void) {}
-
-  get(key: string): string | null {
-    if (this.memory) return this.memory.get(key);
+export function openStore(kind: StorageKind, win: Window | undefined, keys: string[], warn: (message: string) => void): KeyValueStore {
+  let storage: Storage | undefined;
+  if (kind !== 'memory' && win) {
     try {
-      return this.storage.getItem(key);
+      storage = win[kind];
+    } catch {
+      // treated as missing
+    }
+    if (!storage) warn(`${kind} is not available; ${IN_MEMORY}`);
+  }
+  let memory = storage ? null : new Map<string, string>();
+
+  const get = (key: string): string | null => {
+    try {
+      return memory ? memory.get(key) ?? null : storage!.getItem(key);
     } catch {
       return null;
     }
-  }
+  };
+  const fallBack = () => {
+    if (memory) return;
+    const copy = new Map<string, string>();
+    for (const key of keys) {
+      const value = get(key);
+      if (value !== null) copy.set(key, value);
+    }
+    memory = copy;
+    warn(`the browser refused to store the session; ${IN_MEMORY}`);
+  };
 
-  set(key: string, value: string): void {
-    if (!this.memory) {
-      try {
-        this.storage.setItem(key, value);
-        return;
-      } catch {
-        this.fallBack();
+  return {
+    get,
+    set(key, value) {
+      if (!memory) {
+        try {
+          storage!.setItem(key, value);
+          return;
+        } catch {
+          fallBack();
+        }
       }
-    }
-    this.memory!.set(key, value);
-  }
-
-  remove(key: string): void {
-    try {
-      this.storage.removeItem(key);
-    } catch {
-      // A key that cannot be removed is shadowed by memory from now on.
-      this.fallBack();
-    }
-    // After falling back: memory was just filled from storage, this key included, so remove it there last.
-    this.memory?.remove(key);
-  }
-
-  private fallBack(): void {
-    if (this.memory) return;
-    const memory = new MemoryStore();
-    for (const key of this.keys) {
-      const value = this.get(key);
-      if (value !== null) memory.set(key, value);
-    }
-    this.memory = memory;
-    this.warn('angular-auth-tokens: the browser refused to store the session; it is kept in memory for this page only.');
-  }
+      memory!.set(key, value);
+    },
+    remove(key) {
+      try {
+        storage?.removeItem(key);
+      } catch {
+        // A key that cannot be removed is shadowed by memory from now on.
+        fallBack();
+      }
+      // After falling back: memory was just filled from storage, this key included, so remove it there last.
+      memory?.delete(key);
+    },
+  };
 }
 
-/**
- * Opens the configured storage. Merely reading `window.localStorage` throws where cookies are blocked,
- * so that is caught too.
- */
-export function openStore(kind: StorageKind, win: Window | undefined, keys: string[], warn: (message: string) => void): KeyValueStore {
-  if (kind !== 'memory' && win) {
-    try {
-      const storage = win[kind];
-      if (storage) return new FallbackStore(storage, keys, warn);
-    } catch {
-      // falls through to memory
-    }
-    warn(`angular-auth-tokens: ${kind} is not available; the session is kept in memory for this page only.`);
-  }
-  return new MemoryStore();
-}
+/** A store in memory only, for this page's life. */
+export const memoryStore = (): KeyValueStore => openStore('memory', undefined, [], () => undefined);

@@ -8,15 +8,11 @@ export type TabChange = 'loggedIn' | 'loggedOut' | 'renewed';
  */
 export function watchOtherTabs(target: Pick<Window, 'addEventListener' | 'removeEventListener'>, storage: Storage, tokenKey: string,
   onChange: (change: TabChange) => void): () => void {
-  const listener = (event: StorageEvent) => {
-    if (event.storageArea !== storage) return;
+  const listener = ({ storageArea, key, oldValue, newValue }: StorageEvent) => {
     // key null: the other tab called storage.clear(), which ends this session too.
-    if (event.key === null) {
-      onChange('loggedOut');
-      return;
+    if (storageArea === storage && (key === null || (key === tokenKey && newValue !== oldValue))) {
+      onChange(key === null || newValue === null ? 'loggedOut' : oldValue === null ? 'loggedIn' : 'renewed');
     }
-    if (event.key !== tokenKey || event.newValue === event.oldValue) return;
-    onChange(event.newValue === null ? 'loggedOut' : event.oldValue === null ? 'loggedIn' : 'renewed');
   };
   target.addEventListener('storage', listener);
   return () => target.removeEventListener('storage', listener);

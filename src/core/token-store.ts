@@ -1,58 +1,45 @@
-import type { StorageKeys } from './settings';
+import { FIELDS, type StorageKeys } from './settings';
 import type { KeyValueStore } from './storage';
 import type { Session } from './types';
+import { parseJson } from './values';
 
-function parse(raw: string | null): unknown {
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    // A raw value that is not JSON (the guide wrote JSON through angular-storage): no usable value.
-    return null;
-  }
+export interface TokenStore {
+  read(): Session | null;
+  /** Null fields, and every field of a null session, are removed rather than written as "null". */
+  write(session: Session | null): void;
+  clear(): void;
 }
 
 // "undefined" and "null" are what `String(missing)` leaves behind, never a token.
-const stringOrNull = (value: unknown): string | null =>
+const text = (value: unknown): string | null =>
   (typeof value === 'string' && value !== '' && value !== 'undefined' && value !== 'null' ? value : null);
-const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /**
  * The session as the guide stored it: one JSON-encoded value per key, as angular-storage's `store.set`
  * writes it, so apps that followed the guide keep their users. Reads never throw: whatever garbage is
- * stored reads as "no value", and an unusable token is renewed like an expired one. Reads go to the
- * storage every time (no cache), so writes by other tabs are seen.
+ * stored (a raw value that is not JSON included) reads as "no value", and an unusable token is renewed like
+ * an expired one. Reads go to the storage every time (no cache), so writes by other tabs are seen.
  */
-export class TokenStore {
-  constructor(private readonly kv: KeyValueStore, private readonly keys: StorageKeys) {}
-
-  read(): Session | null {
-    const token = stringOrNull(parse(this.kv.get(this.keys.token)));
-    const refreshToken = stringOrNull(parse(this.kv.get(this.keys.refreshToken)));
-    if (token === null && refreshToken === null) return null;
-    return {
-      token,
-      refreshToken,
-      idToken: stringOrNull(parse(this.kv.get(this.keys.idToken))),
-      profile: parse(this.kv.get(this.keys.profile)),
-      expiresAt: numberOrNull(parse(this.kv.get(this.keys.expiresAt))),
-    };
-  }
-
-  write(session: Session | null): void {
-    if (session === null) {
-      this.clear();
-      return;
+export function createTokenStore(kv: KeyValueStore, keys: StorageKeys): TokenStore {
+  const write = (session: Session | null) => {
+    for (const field of FIELDS) {
+      const value = session?.[field];
+      if (value == null) kv.remove(keys[field]);
+      else kv.set(keys[field], JSON.stringify(value));
     }
-    const entries: Array<[keyof StorageKeys, unknown]> = [['token', session.token], ['refreshToken', session.refreshToken],
-      ['idToken', session.idToken], ['profile', session.profile], ['expiresAt', session.expiresAt]];
-    for (const [name, value] of entries) {
-      if (value === null || value === undefined) this.kv.remove(this.keys[name]);
-      else this.kv.set(this.keys[name], JSON.stringify(value));
-    }
-  }
-
-  clear(): void {
-    for (const key of Object.values(this.keys)) this.kv.remove(key);
-  }
+  };
+  return {
+    read() {
+      const [token, refreshToken, idToken, profile, expiresAt] = FIELDS.map((field) => parseJson(kv.get(keys[field])));
+      return text(token) === null && text(refreshToken) === null ? null : {
+        token: text(token),
+        refreshToken: text(refreshToken),
+        idToken: text(idToken),
+        profile,
+        expiresAt: Number.isFinite(expiresAt) ? expiresAt as number : null,
+      };
+    },
+    write,
+    clear: () => write(null),
+  };
 }

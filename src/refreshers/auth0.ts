@@ -4,7 +4,8 @@
 import * as auth0 from 'auth0-js';
 import { AuthTokensError, isAuthTokensError, toAuthTokensError } from '../core/errors';
 import type { RefreshFunction, Revoker, TokenResponse } from '../core/types';
-import { isObject, isTransientStatus, revokeAt, stringOrUndefined, toSeconds, withoutUndefined } from './oauth2';
+import { isJsonObject } from '../core/values';
+import { isTransientStatus, revokeAt, tokenResponseOf } from './oauth2';
 
 /** auth0-js takes `headers` (sent with every request) though @types/auth0-js does not declare them. */
 export type Auth0Options = auth0.AuthOptions & { headers?: Record<string, string> };
@@ -39,7 +40,7 @@ export function auth0RefreshToken(options: Auth0Options, deps: Auth0Deps = {}): 
     // changes the options object it is given: it gets its own copy.
     client ??= new (authenticationConstructor(deps))({ ...settings });
     client.oauthToken({ grantType: 'refresh_token', refreshToken }, cb);
-  }).then(tokenResponseOf, (error: unknown) => {
+  }).then(responseOf, (error: unknown) => {
     throw oauthTokenError(error);
   });
 }
@@ -55,7 +56,7 @@ export function auth0CheckSession(webAuthOptions: auth0.AuthOptions, checkSessio
   const refresh: RefreshFunction = () => viaCallback((cb) => {
     webAuth ??= new (webAuthConstructor(deps))({ ...settings });
     webAuth.checkSession({ ...checkSessionOptions }, cb);
-  }).then(tokenResponseOf, (error: unknown) => {
+  }).then(responseOf, (error: unknown) => {
     // No HTTP status here: auth0-js reports `login_required` and friends, or its own `timeout`.
     throw toAuthTokensError(error);
   });
@@ -114,18 +115,11 @@ function loaded<T>(read: () => T): T {
 }
 
 /** auth0-js already camelCases the answer (`accessToken`, `expiresIn`, ...); a 2xx text answer is a string. */
-function tokenResponseOf(result: unknown): TokenResponse {
-  if (!isObject(result)) {
+function responseOf(result: unknown): TokenResponse {
+  if (!isJsonObject(result)) {
     throw new AuthTokensError('invalid_response', 'auth0-js resolved without a token response object.', { type: typeof result });
   }
-  return withoutUndefined({
-    accessToken: stringOrUndefined(result.accessToken),
-    idToken: stringOrUndefined(result.idToken),
-    refreshToken: stringOrUndefined(result.refreshToken),
-    expiresIn: toSeconds(result.expiresIn),
-    scope: stringOrUndefined(result.scope),
-    tokenType: stringOrUndefined(result.tokenType),
-  });
+  return tokenResponseOf(result, false);
 }
 
 /**
@@ -135,7 +129,7 @@ function tokenResponseOf(result: unknown): TokenResponse {
  */
 function oauthTokenError(error: unknown): AuthTokensError {
   if (isAuthTokensError(error)) return error;
-  const statusCode = isObject(error) ? error.statusCode : undefined;
+  const statusCode = isJsonObject(error) ? error.statusCode : undefined;
   if (typeof statusCode !== 'number') {
     return new AuthTokensError('refresh_failed', 'The token endpoint could not be reached; the session is kept.', error);
   }

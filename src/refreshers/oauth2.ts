@@ -1,5 +1,6 @@
 import { AuthTokensError, toAuthTokensError } from '../core/errors';
 import type { RefreshFunction, Revoker, TokenResponse } from '../core/types';
+import { isJsonObject, parseJson } from '../core/values';
 
 export interface OAuth2RefreshOptions {
   tokenEndpoint: string;
@@ -23,8 +24,17 @@ export function oauth2RefreshToken(options: OAuth2RefreshOptions): RefreshFuncti
   return async (refreshToken: string) => {
     const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId };
     if (scope !== undefined) form.scope = scope;
-    const answer = await postForm(tokenEndpoint, form, options.fetch, 'token');
-    return tokenResponseOf(answer);
+    const { status, body, cause } = await postForm(tokenEndpoint, form, options.fetch, 'token');
+    if (!isSuccess(status)) {
+      // Only a 4xx other than 408/429 can be the server refusing the refresh token; its OAuth 2.0 error body
+      // then decides (RFC 6749 says 400, or 401 for client authentication; Auth0 answers 403 for a revoked token).
+      if (status >= 400 && !isTransientStatus(status) && typeof cause.error === 'string') throw toAuthTokensError(cause);
+      throw new AuthTokensError('refresh_failed', `The token endpoint answered ${status}.`, cause);
+    }
+    if (!body) throw new AuthTokensError('invalid_response', `The token endpoint answered ${status} without JSON.`, { status });
+    // A few servers report errors with a 2xx status; the body then says what happened, as auth0-js reads it.
+    if (typeof body.error === 'string' && body.access_token === undefined) throw toAuthTokensError(cause);
+    return tokenResponseOf(body, true);
   };
 }
 
@@ -41,10 +51,8 @@ export function oauth2Revoke(options: OAuth2RevokeOptions): Revoker {
  * @internal
  */
 export async function revokeAt(endpoint: string, form: Record<string, string>, fetchOption?: typeof fetch): Promise<void> {
-  const answer = await postForm(endpoint, form, fetchOption, 'revocation');
-  if (!isSuccess(answer.status)) {
-    throw new AuthTokensError('refresh_failed', `The revocation endpoint answered ${answer.status}.`, causeOf(answer));
-  }
+  const { status, cause } = await postForm(endpoint, form, fetchOption, 'revocation');
+  if (!isSuccess(status)) throw new AuthTokensError('refresh_failed', `The revocation endpoint answered ${status}.`, cause);
 }
 
 /**
@@ -53,62 +61,45 @@ export async function revokeAt(endpoint: string, form: Record<string, string>, f
  * outage.
  * @internal
  */
-export function isTransientStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
+export const isTransientStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429;
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+const FIELDS: Array<keyof TokenResponse> = ['accessToken', 'idToken', 'refreshToken', 'expiresIn', 'scope', 'tokenType'];
+
+/**
+ * The TokenResponse in an answer, read from its camelCase fields or (`snakeCase`) from the OAuth 2.0 names.
+ * Fields the server did not send, or sent with the wrong type, stay missing rather than `undefined`;
+ * `expires_in` is taken from a number or a numeric string (some servers send `"3600"`), so that without one
+ * the session falls back to the JWT's own `exp`.
+ * @internal
+ */
+export function tokenResponseOf(body: Record<string, unknown>, snakeCase: boolean): TokenResponse {
+  const response: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    const value = body[snakeCase ? field.replace(/[A-Z]/, (c) => `_${c.toLowerCase()}`) : field];
+    if (field !== 'expiresIn') {
+      if (typeof value === 'string') response[field] = value;
+    } else {
+      const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+      if (seconds >= 0 && seconds < Infinity) response[field] = seconds;
+    }
+  }
+  return response;
 }
 
 /**
- * Seconds from a number or a numeric string (some servers send `"3600"`); anything else is dropped so
- * that the session falls back to the JWT's own `exp`.
- * @internal
+ * POSTs a form. The answer: its status, its body when that is a JSON object (else null), and the `cause` the
+ * error contract asks for: the body plus `status`, or just `status` when there is none.
  */
-export function toSeconds(value: unknown): number | undefined {
-  const seconds = typeof value === 'number' ? value
-    : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
-}
-
-/** Drops the fields the server did not send, so that a missing field stays missing rather than `undefined`. @internal */
-export function withoutUndefined(response: TokenResponse): TokenResponse {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(response)) {
-    if (value !== undefined) result[key] = value;
-  }
-  return result as TokenResponse;
-}
-
-/** @internal */
-export function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** What came back: the status, and the body when it parsed as JSON. */
-interface Answer {
-  status: number;
-  json: { parsed: true; value: unknown } | { parsed: false };
-}
-
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
-
-/** @internal */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The cause the contract asks for: the parsed body plus `status`, or just `status` when there is none. */
-function causeOf(answer: Answer): Record<string, unknown> {
-  return answer.json.parsed && isObject(answer.json.value) ? { ...answer.json.value, status: answer.status } : { status: answer.status };
-}
-
-async function postForm(url: string, form: Record<string, string>, fetchOption: typeof fetch | undefined,
-  endpoint: 'token' | 'revocation'): Promise<Answer> {
-  // Taken from the options or the global on every call (specs spy on window.fetch), and called without a
-  // receiver: `options.fetch(...)` would call window.fetch on the options object, an "Illegal invocation".
-  const send = fetchOption ?? fetch;
+async function postForm(url: string, form: Record<string, string>, fetchOption: typeof fetch | undefined, endpoint: string):
+  Promise<{ status: number; body: Record<string, unknown> | null; cause: Record<string, unknown> }> {
+  let status: number;
+  let text: string;
   try {
-    const response = await send(url, {
+    // Taken from the options or the global on every call (specs spy on window.fetch), and called without a
+    // receiver: `options.fetch(...)` would call window.fetch on the options object, an "Illegal invocation".
+    const response = await (fetchOption ?? fetch)(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
@@ -116,48 +107,13 @@ async function postForm(url: string, form: Record<string, string>, fetchOption: 
       credentials: 'omit',
       cache: 'no-store',
     });
-    return { status: response.status, json: parseJson(await response.text()) };
+    status = response.status;
+    text = await response.text();
   } catch (error) {
     // The request (or its body) never made it: the session is kept, whatever the token's fate at the server.
     throw new AuthTokensError('refresh_failed', `The ${endpoint} endpoint could not be reached.`, error);
   }
-}
-
-function parseJson(text: string): Answer['json'] {
-  try {
-    return { parsed: true, value: JSON.parse(text) };
-  } catch {
-    return { parsed: false };
-  }
-}
-
-function tokenResponseOf(answer: Answer): TokenResponse {
-  if (!isSuccess(answer.status)) throw failureOf(answer);
-  const body = answer.json.parsed ? answer.json.value : undefined;
-  if (!isObject(body)) {
-    throw new AuthTokensError('invalid_response', `The token endpoint answered ${answer.status} without a JSON object.`,
-      { status: answer.status });
-  }
-  // A few servers report errors with a 2xx status; the body then says what happened, as auth0-js reads it.
-  if (typeof body.error === 'string' && body.access_token === undefined) throw toAuthTokensError(causeOf(answer));
-  return withoutUndefined({
-    accessToken: stringOrUndefined(body.access_token),
-    idToken: stringOrUndefined(body.id_token),
-    refreshToken: stringOrUndefined(body.refresh_token),
-    expiresIn: toSeconds(body.expires_in),
-    scope: stringOrUndefined(body.scope),
-    tokenType: stringOrUndefined(body.token_type),
-  });
-}
-
-/**
- * Only a 4xx other than 408/429 can be the server refusing the refresh token; its OAuth 2.0 error body then
- * decides (RFC 6749 says 400, or 401 for client authentication, and Auth0 answers 403 for a revoked token).
- */
-function failureOf(answer: Answer): AuthTokensError {
-  const cause = causeOf(answer);
-  if (answer.status >= 400 && !isTransientStatus(answer.status) && typeof cause.error === 'string') {
-    return toAuthTokensError(cause);
-  }
-  return new AuthTokensError('refresh_failed', `The token endpoint answered ${answer.status}; the session is kept.`, cause);
+  const parsed = parseJson(text);
+  const body = isJsonObject(parsed) ? parsed : null;
+  return { status, body, cause: { ...body, status } };
 }

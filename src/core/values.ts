@@ -1,0 +1,15 @@
+/** Guards for what storage, tokens and servers hand back, which can be anything. */
+
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** A JSON object: a record that is not an array. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => isRecord(value) && !Array.isArray(value);
+
+/** `JSON.parse`, with null for what does not parse (and for null itself). */
+export function parseJson(text: string | null): unknown {
+  try {
+    return JSON.parse(text as string);
+  } catch {
+    return null;
+  }
+}
