@@ -1,6 +1,6 @@
 import type { ILocationService, IQService, IScope } from 'angular';
 import * as auth0 from 'auth0-js';
-import type { AuthTokensService, TokenResponse } from 'angular-auth-tokens';
+import { safeReturnTo, type AuthTokensService, type TokenResponse } from 'angular-auth-tokens';
 import { config, redirectUri, scope } from './config';
 import { challengeFor, randomString } from './pkce';
 
@@ -9,7 +9,7 @@ const PENDING = 'demo.pendingLogin';
 interface PendingLogin { verifier: string; state: string; returnTo: string }
 
 /** Only a local path may be a place to return to, never `//host` or a scheme. */
-const localPath = (value: unknown) => (typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/profile');
+const localPath = (value: unknown) => safeReturnTo(value) ?? '/profile';
 
 export function claimsOf(idToken: string | undefined): Record<string, unknown> {
   try {

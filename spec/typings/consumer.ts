@@ -5,6 +5,7 @@ import authTokens, {
   AuthTokensError,
   oauth2RefreshToken,
   oauth2Revoke,
+  safeReturnTo,
   type AuthTokensErrorCode,
   type AuthTokensOptions,
   type AuthTokensProvider,
@@ -17,6 +18,8 @@ import authTokens, {
 import { auth0CheckSession, auth0RefreshToken, auth0Revoke } from 'angular-auth-tokens/auth0';
 
 const moduleName: string = authTokens;
+const back: string | null = safeReturnTo('/profile?tab=1');
+void back;
 
 const refresher: Refresher = oauth2RefreshToken({ tokenEndpoint: 'https://id.example.com/oauth/token', clientId: 'spa' });
 const injectable: Refresher = ['$http', ($http: angular.IHttpService) => (refreshToken: string, session: Session) =>
