@@ -11,6 +11,7 @@ import {
   deferred, deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, RecordingLock, rotatingServer, uniqueName,
 } from '../helpers/fakes';
 import { jwtExpiringIn } from '../helpers/jwt';
+import { rejectionOf } from '../helpers/errors';
 
 describe('coordinator', () => {
   interface Setup {
@@ -52,15 +53,6 @@ describe('coordinator', () => {
   const expiredSession = (refreshToken = 'refresh-1') => makeSession({ token: jwtExpiringIn(-10), refreshToken });
   const usableSession = (refreshToken = 'refresh-1') => makeSession({ token: jwtExpiringIn(3600, { jti: uniqueName('t') }), refreshToken });
 
-  /** The rejection of a promise that must reject. */
-  async function rejectionOf(promise: Promise<unknown>): Promise<AuthTokensError> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as AuthTokensError;
-    }
-    throw new Error('expected a rejection');
-  }
 
   it('keeps a renewal that succeeded when the outcome listener throws', async () => {
     const stored = expiredSession();

@@ -3,6 +3,7 @@ import { AuthTokensError } from '../../src/core/errors';
 import type { Session } from '../../src/core/types';
 import { auth0CheckSession, auth0RefreshToken, auth0Revoke, type Auth0Deps, type Auth0Options } from '../../src/refreshers/auth0';
 import { makeSession } from '../helpers/fakes';
+import { expectAuthTokensError as expectErrorHiding, rejectionOf } from '../helpers/errors';
 
 describe('auth0 refreshers', () => {
   const DOMAIN = 'tenant.example.test';
@@ -44,22 +45,8 @@ describe('auth0 refreshers', () => {
     return { deps, seen };
   }
 
-  async function rejectionOf(promise: PromiseLike<unknown>): Promise<AuthTokensError> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as AuthTokensError;
-    }
-    throw new Error('expected a rejection');
-  }
 
-  function expectAuthTokensError(error: unknown, code: AuthTokensError['code']): void {
-    expect(error instanceof AuthTokensError).withContext('instanceof AuthTokensError').toBeTrue();
-    expect((error as AuthTokensError).name).toBe('AuthTokensError');
-    expect((error as AuthTokensError).code).toBe(code);
-    expect((error as AuthTokensError).message).not.toContain(REFRESH_TOKEN);
-    expect(String(error)).not.toContain(REFRESH_TOKEN);
-  }
+  const expectAuthTokensError = (error: unknown, code: AuthTokensError['code']) => expectErrorHiding(error, code, REFRESH_TOKEN);
 
   describe('auth0RefreshToken', () => {
     it('creates one Authentication on first use, form-encoded and without telemetry', async () => {

@@ -2,6 +2,7 @@ import { AuthTokensError } from '../../src/core/errors';
 import type { Session } from '../../src/core/types';
 import { oauth2RefreshToken, oauth2Revoke } from '../../src/refreshers/oauth2';
 import { makeSession } from '../helpers/fakes';
+import { expectAuthTokensError as expectErrorHiding, rejectionOf } from '../helpers/errors';
 
 describe('oauth2 refreshers', () => {
   const TOKEN_ENDPOINT = 'https://id.example.com/oauth/token';
@@ -21,23 +22,8 @@ describe('oauth2 refreshers', () => {
     return jasmine.createSpy<typeof fetch>('fetch').and.resolveTo(response);
   }
 
-  /** The one rejection of `promise`, failing the spec if it resolves. */
-  async function rejectionOf(promise: PromiseLike<unknown>): Promise<AuthTokensError> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as AuthTokensError;
-    }
-    throw new Error('expected a rejection');
-  }
 
-  function expectAuthTokensError(error: unknown, code: AuthTokensError['code']): void {
-    expect(error instanceof AuthTokensError).withContext('instanceof AuthTokensError').toBeTrue();
-    expect((error as AuthTokensError).name).toBe('AuthTokensError');
-    expect((error as AuthTokensError).code).toBe(code);
-    expect((error as AuthTokensError).message).not.toContain(REFRESH_TOKEN);
-    expect(String(error)).not.toContain(REFRESH_TOKEN);
-  }
+  const expectAuthTokensError = (error: unknown, code: AuthTokensError['code']) => expectErrorHiding(error, code, REFRESH_TOKEN);
 
   describe('oauth2RefreshToken', () => {
     it('POSTs the form-encoded refresh grant without cookies or cache', async () => {

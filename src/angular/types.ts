@@ -1,27 +1,17 @@
 import type { IPromise } from 'angular';
-import type { StorageKeys, StorageKind } from '../core/settings';
-import type { RefreshFunction, Revoker } from '../core/types';
+import type { Settings, StorageKeys } from '../core/settings';
+import type { RefreshFunction } from '../core/types';
 
 /** A refresh function, or an array-annotated injectable that returns one (for refreshers that need services). */
 export type Refresher = RefreshFunction | [...string[], (...deps: never[]) => RefreshFunction];
 
 /** What `authTokensProvider.configure()` takes; every field is optional there but `refresher` must be set once. */
-export interface AuthTokensOptions {
+export interface AuthTokensOptions extends Omit<Settings, 'publicPaths' | 'storageKeys'> {
   refresher: Refresher;
-  /** Origins (`'https://api.example.com'`), `host[:port]` strings, or RegExps tested against the origin. */
-  allowedDomains: Array<string | RegExp>;
-  loginPath: string;
   /** Paths the guard leaves alone; defaults to `[loginPath]`. */
   publicPaths: Array<string | RegExp>;
-  returnToParam: string;
-  renewBeforeSeconds: number;
-  minValiditySeconds: number;
-  refreshTimeoutSeconds: number;
-  lockTimeoutSeconds: number;
-  storage: StorageKind;
+  /** Merged key by key into the guide's keys. */
   storageKeys: Partial<StorageKeys>;
-  apiToken: 'accessToken' | 'idToken';
-  revoke: Revoker | null;
 }
 
 /** angular-jwt's options as this package sets them; see the README on `jwtOptionsProvider.config`. */

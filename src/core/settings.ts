@@ -12,6 +12,7 @@ export interface StorageKeys {
 
 /** The resolved settings, defaults filled in. The AngularJS layer resolves an injectable refresher. */
 export interface Settings {
+  /** Origins (`'https://api.example.com'`), `host[:port]` strings, or RegExps tested against the origin. */
   allowedDomains: Array<string | RegExp>;
   loginPath: string;
   publicPaths: Array<string | RegExp> | null;
