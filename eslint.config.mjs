@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'demo/dist/', 'node_modules/', 'coverage/', 'bench/results*', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'demo/dist/', 'node_modules/', 'coverage/', 'bench/results*', 'bench/.build/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,7 +24,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['demo/app/**', 'bench/pages/**'],
+    files: ['demo/app/**', 'bench/pages/**', 'bench/lib/**'], // bench/lib: functions evaluated in the page
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -1,0 +1,274 @@
+// The six figures of bench/README.md. Each takes the run's context ({ browser, profile, log, problems }) and
+// answers its per-implementation results: the summaries (median, min–max) and the runs behind them.
+// Counts come from the demo's servers (/test/stats), never from the page's own idea of what it did.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { heapAfterGc, openImpl, pauseScripts, settle } from './browser.mjs';
+import { expiredAt, sessionExpiredAt, sleep, startLane, storageFor, syntheticSession } from './servers.mjs';
+import { summarize, summarizeRuns } from './stats.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+/** Runs `task(lane)` against servers of its own, closed afterwards. */
+async function withLane(ttl, task) {
+  const lane = await startLane({ accessTokenTtl: ttl });
+  try {
+    return await task(lane);
+  } finally {
+    await lane.close();
+  }
+}
+
+/** Runs `task` for every implementation at once, each in its lane; answers { impl: result }. */
+async function perImpl(impls, task) {
+  return Object.fromEntries(await Promise.all(impls.map(async (impl) => [impl, await task(impl)])));
+}
+
+const successes = (stats) => stats.refreshes - stats.invalidGrants;
+
+/**
+ * Figure 1a. The app starts with an expired access token (and a valid refresh token) and fires `burst`
+ * $http calls to the API in its first digest. Counted: calls to the token endpoint.
+ */
+export async function refreshesAtStartup({ browser, profile, problems }) {
+  return perImpl(['package', 'guide', 'naive'], (impl) => withLane(profile.burstTtl, async (lane) => {
+    const sessions = await Promise.all(range(profile.burstReps).map(() => lane.login()));
+    await sleep(Math.max(...sessions.map(sessionExpiredAt)) + 500 - Date.now());
+    const runs = [];
+    for (const session of sessions) {
+      await lane.reset();
+      const { context, pages: [page] } = await openImpl(browser, lane, impl, {
+        storage: storageFor(session), options: { fireAtBoot: profile.burst }, problems,
+      });
+      const calls = await page.evaluate(() => window.bench.bootResults);
+      await settle(page);
+      const stats = await lane.stats();
+      const { refreshes } = await page.evaluate(() => window.bench.counters);
+      await context.close();
+      runs.push({ calls: stats.refreshes, invalidGrants: stats.invalidGrants, ok: calls.ok, failed: calls.failed, bySource: refreshes });
+    }
+    return { ...summarizeRuns(runs, ['calls', 'invalidGrants', 'ok', 'failed']), runs };
+  }));
+}
+
+/**
+ * Figure 1b. A running tab sleeps past its token's expiry (its scripts paused through the debugger, as in a
+ * background tab or a sleeping laptop), wakes, and fires `burst` $http calls at once.
+ */
+export async function refreshesAfterSleep({ browser, profile, problems }) {
+  return perImpl(['package', 'guide', 'naive'], (impl) => withLane(profile.burstTtl, async (lane) => {
+    const runs = [];
+    for (let rep = 0; rep < profile.burstReps; rep += 1) {
+      const session = await lane.login();
+      const { context, pages: [page] } = await openImpl(browser, lane, impl, {
+        storage: storageFor(session), options: { heartbeat: true }, problems,
+      });
+      // The token in storage now: a renewal before the pause would have replaced the login's.
+      const [token, expiresAt] = await page.evaluate(() => ['token', 'expiresAt'].map((key) => JSON.parse(localStorage.getItem(key))));
+      const sleeper = await pauseScripts(context, page);
+      await lane.reset();
+      await sleep(expiredAt(token, expiresAt ?? 0) + 500 - Date.now());
+      await sleeper.resume();
+      const calls = await page.evaluate((n) => window.bench.fire(n), profile.burst);
+      await settle(page);
+      const stats = await lane.stats();
+      const { refreshes } = await page.evaluate(() => window.bench.counters);
+      await context.close();
+      runs.push({ calls: stats.refreshes, invalidGrants: stats.invalidGrants, ok: calls.ok, failed: calls.failed, bySource: refreshes });
+    }
+    return { ...summarizeRuns(runs, ['calls', 'invalidGrants', 'ok', 'failed']), runs };
+  }));
+}
+
+/**
+ * Opens `tabs` tabs on one fresh session, each calling the API every `loopMs`, and runs until the session has
+ * been renewed `expiries` times, or, for a session that cannot be renewed any more, until (expiries + 1)
+ * token lives and 2 s have passed. Then a grace period for calls still under way, and the count.
+ */
+async function activeSession({ browser, profile, problems }, lane, impl, { tabs, loopMs, expiries }) {
+  const session = await lane.login();
+  await lane.reset();
+  const { context, pages } = await openImpl(browser, lane, impl, {
+    storage: storageFor(session),
+    options: { countWaits: true, renewBeforeSeconds: profile.renewBeforeSeconds },
+    tabs,
+    problems,
+  });
+  await Promise.all(pages.map((page) => page.evaluate((ms) => window.bench.startLoop(ms), loopMs)));
+  const deadline = session.receivedAt + ((expiries + 1) * profile.ttl + 2) * 1000;
+  let stats = await lane.stats();
+  while (successes(stats) < expiries && Date.now() < deadline) {
+    await sleep(200);
+    stats = await lane.stats();
+  }
+  const seconds = (Date.now() - session.receivedAt) / 1000;
+  await sleep(profile.graceMs);
+  stats = await lane.stats();
+  const counters = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.counters)));
+  return { context, pages, stats, counters, seconds };
+}
+
+const sum = (items, pick) => items.reduce((total, item) => total + pick(item), 0);
+
+/**
+ * Figure 2. `tabs` tabs of one browser context (so they share storage, IndexedDB and Web Locks) on one session,
+ * with refresh-token rotation and reuse detection at the server, over `tabExpiries` renewals. After the count,
+ * the tabs go on for one more token life and then each makes one call: a tab whose call fails has been
+ * logged out.
+ */
+export async function tabs(ctx) {
+  const { profile } = ctx;
+  return perImpl(['package', 'guide'], (impl) => withLane(profile.ttl, async (lane) => {
+    const runs = [];
+    for (let rep = 0; rep < profile.tabReps; rep += 1) {
+      const run = await activeSession(ctx, lane, impl, { tabs: profile.tabs, loopMs: profile.tabLoopMs, expiries: profile.tabExpiries });
+      await sleep((profile.ttl + 1) * 1000);
+      await Promise.all(run.pages.map((page) => page.evaluate(() => window.bench.stopLoop())));
+      await Promise.all(run.pages.map((page) => settle(page)));
+      const alive = await Promise.all(run.pages.map((page) => page.evaluate(() => window.bench.probe())));
+      await run.context.close();
+      runs.push({
+        calls: run.stats.refreshes,
+        renewals: successes(run.stats),
+        invalidGrants: run.stats.invalidGrants,
+        loggedOut: alive.filter((ok) => !ok).length,
+        failedCalls: sum(run.counters, (c) => c.loop.failed),
+        seconds: run.seconds,
+      });
+    }
+    return { ...summarizeRuns(runs, ['calls', 'renewals', 'invalidGrants', 'loggedOut', 'failedCalls', 'seconds']), runs };
+  }));
+}
+
+/**
+ * Figure 3. One tab calling the API every `steadyLoopMs` over `steadyExpiries` renewals. Counted: requests
+ * whose tokenGetter answered with a promise (they waited for a renewal), failed calls, and the API's 401s.
+ * Every run has its own servers, and all runs go at once.
+ */
+export async function steadyState(ctx) {
+  const { profile } = ctx;
+  const impls = ['package', 'guide'];
+  const lanes = impls.flatMap((impl) => range(profile.steadyReps).map(() => impl));
+  const runs = await Promise.all(lanes.map((impl) => withLane(profile.ttl, async (lane) => {
+    const run = await activeSession(ctx, lane, impl, { tabs: 1, loopMs: profile.steadyLoopMs, expiries: profile.steadyExpiries });
+    await run.context.close();
+    const [counters] = run.counters;
+    return {
+      impl,
+      requests: counters.getterCalls,
+      waited: counters.waited,
+      failedCalls: counters.loop.failed,
+      unauthorized: run.stats.apiUnauthorized,
+      calls: run.stats.refreshes,
+      renewals: successes(run.stats),
+      seconds: run.seconds,
+    };
+  })));
+  return Object.fromEntries(impls.map((impl) => {
+    const mine = runs.filter((run) => run.impl === impl);
+    return [impl, { ...summarizeRuns(mine, ['requests', 'waited', 'failedCalls', 'unauthorized', 'calls', 'renewals', 'seconds']), runs: mine }];
+  }));
+}
+
+/**
+ * Figure 4. `costN` $http calls through an API mocked in the page ($httpBackend answers in the same digest),
+ * `costBatch` per digest, with a valid token: µs per request. Rounds alternate the implementations, each in
+ * its own page, after a warm-up, with a garbage collection before each timing.
+ */
+export async function perRequestCost({ browser, profile, problems }) {
+  const impls = ['package', 'guide', 'jwt-only', 'none'];
+  return withLane(profile.ttl, async (lane) => {
+    const pages = {};
+    for (const impl of impls) {
+      const { context, pages: [page] } = await openImpl(browser, lane, impl, { storage: syntheticSession(), options: { mockApi: true }, problems });
+      const cdp = await context.newCDPSession(page);
+      for (let i = 0; i < 2; i += 1) await page.evaluate(([n, b]) => window.bench.time(n, b), [profile.costN, profile.costBatch]);
+      pages[impl] = { context, page, cdp };
+    }
+    const samples = Object.fromEntries(impls.map((impl) => [impl, []]));
+    for (let round = 0; round < profile.costRounds; round += 1) {
+      // Each round starts with a different implementation, so that none is always first or last.
+      const order = impls.map((_, i) => impls[(i + round) % impls.length]);
+      for (const impl of order) {
+        const { page, cdp } = pages[impl];
+        await cdp.send('HeapProfiler.collectGarbage');
+        const ms = await page.evaluate(([n, b]) => window.bench.time(n, b), [profile.costN, profile.costBatch]);
+        samples[impl].push((ms * 1000) / profile.costN);
+      }
+    }
+    const result = {};
+    for (const impl of impls) {
+      const { page, context } = pages[impl];
+      const { lastAuthorization } = await page.evaluate(() => window.bench.counters);
+      await context.close();
+      result[impl] = { usPerRequest: summarize(samples[impl]), attachesToken: typeof lastAuthorization === 'string' && lastAuthorization.startsWith('Bearer ') };
+    }
+    // Ratios within a round: both pages timed a few hundred milliseconds apart.
+    result.ratioToJwtOnly = summarize(samples.package.map((us, i) => us / samples['jwt-only'][i]));
+    result.ratioGuideToJwtOnly = summarize(samples.guide.map((us, i) => us / samples['jwt-only'][i]));
+    return result;
+  });
+}
+
+/** Figure 5. Bytes of each browser build as shipped (minified), and after gzip -9. */
+export function sizes() {
+  const files = [
+    { name: 'angular-auth-tokens', version: readVersion('.'), file: 'dist/angular-auth-tokens.umd.js' },
+    { name: 'angular-auth-tokens/auth0', version: readVersion('.'), file: 'dist/angular-auth-tokens-auth0.umd.js' },
+    { name: 'angular-jwt', version: readVersion('node_modules/angular-jwt'), file: 'node_modules/angular-jwt/dist/angular-jwt.min.js' },
+    { name: '@auth0/auth0-spa-js', version: readVersion('node_modules/@auth0/auth0-spa-js'), file: 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js' },
+    { name: 'oidc-client-ts', version: readVersion('node_modules/oidc-client-ts'), file: 'node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js' },
+    { name: 'auth0-js', version: readVersion('node_modules/auth0-js'), file: 'node_modules/auth0-js/dist/auth0.min.js' },
+  ];
+  return Object.fromEntries(files.map(({ name, version, file }) => {
+    const bytes = fs.readFileSync(path.join(ROOT, file));
+    return [name, { version, file, minified: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length }];
+  }));
+}
+
+function readVersion(dir) {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')).version;
+}
+
+/**
+ * Figure 6. JS heap in use (after garbage collection) before and after `memRequests` requests through the
+ * mocked API and `memRenewals` renewals against the real token endpoint, interleaved. A listener, timer or
+ * promise kept by mistake per request or per renewal shows up as growth.
+ */
+export async function memory({ browser, profile, problems }) {
+  return perImplSequential(['package', 'guide', 'jwt-only'], (impl) => withLane(profile.memTtl, async (lane) => {
+    const runs = [];
+    for (let rep = 0; rep < profile.memRuns; rep += 1) {
+      const renews = impl !== 'jwt-only';
+      const storage = renews ? storageFor(await lane.login()) : syntheticSession();
+      const { context, pages: [page] } = await openImpl(browser, lane, impl, { storage, options: { mockApi: true }, problems });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const perRound = Math.ceil(profile.memRequests / profile.memRenewals);
+      // Warm-up: lazy initialisation (the first renewal's auth0-js client, IndexedDB) belongs to the start.
+      await page.evaluate((n) => window.bench.time(n, n), perRound);
+      if (renews) await page.evaluate(() => window.bench.renew());
+      await lane.reset();
+      const before = await heapAfterGc(cdp);
+      for (let round = 0; round < profile.memRenewals; round += 1) {
+        await page.evaluate((n) => window.bench.time(n, n), perRound);
+        if (renews) await page.evaluate(() => window.bench.renew());
+      }
+      const after = await heapAfterGc(cdp);
+      const stats = await lane.stats();
+      await context.close();
+      runs.push({ before, after, growth: after - before, requests: perRound * profile.memRenewals, renewals: stats.refreshes });
+    }
+    return { ...summarizeRuns(runs, ['growth', 'before', 'after', 'renewals']), runs };
+  }));
+}
+
+/** One implementation after the other: heap figures are taken with nothing else running. */
+async function perImplSequential(impls, task) {
+  const result = {};
+  for (const impl of impls) result[impl] = await task(impl);
+  return result;
+}

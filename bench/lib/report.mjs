@@ -1,0 +1,87 @@
+// Turns the results of bench.mjs into the Markdown tables of bench/results.md and the README.
+// Counts are shown as the median with the range of the runs (min–max) when they differ; timings as the median
+// with the interquartile range and the range.
+
+const IMPL_NAMES = {
+  package: 'angular-auth-tokens',
+  guide: 'the guide',
+  naive: 'naive getter',
+  'jwt-only': 'angular-jwt alone',
+  none: 'no interceptor',
+};
+
+const fixed = (value, digits) => (value === null ? 'n/a' : value.toFixed(digits));
+
+/** "1" or "1 (1–2)", from a summary of runs. */
+function count(summary, digits = 0) {
+  const median = fixed(summary.median, digits);
+  if (summary.min === summary.max) return median;
+  return `${median} (${fixed(summary.min, digits)}–${fixed(summary.max, digits)})`;
+}
+
+/** "1.23 (IQR 1.20–1.30, 1.10–1.50)". */
+function timing(summary, digits = 2) {
+  return `${fixed(summary.median, digits)} (IQR ${fixed(summary.q1, digits)}–${fixed(summary.q3, digits)}, `
+    + `range ${fixed(summary.min, digits)}–${fixed(summary.max, digits)})`;
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function toMarkdown({ meta, figures }) {
+  const { settings: s } = meta;
+  const runsOf = (summary) => summary.n;
+  const { startup, asleep, tabs, steady, cost, size, memory } = figures;
+  const out = [];
+  out.push(`Measured ${meta.date.slice(0, 10)} on ${meta.cores} cores (${meta.cpu}), ${meta.memoryGiB} GiB, ${meta.os}, `
+    + `Chromium ${meta.chromium} headless, Node ${meta.node}, commit ${meta.commit}${meta.uncommittedChanges ? ' with uncommitted changes' : ''}; `
+    + `profile \`${meta.profile}\`, ${meta.seconds} s in all. Counts: median (min–max) over the runs; times: median (IQR, range).`);
+
+  out.push('', `**1. Refreshes per expiry.** ${s.burst} \`$http\` calls at once with an expired access token (${s.burstTtl} s tokens), `
+    + 'against the demo\'s token endpoint. "At start-up": the app boots on an expired token and fires them in its first digest. "After sleep": a running '
+    + 'tab whose scripts were paused past expiry wakes and fires them. Limit: 1 call.');
+  out.push('', table(['', 'runs', 'token-endpoint calls, start-up', 'after sleep', 'invalid_grant', 'failed $http calls'],
+    Object.keys(startup).map((impl) => [IMPL_NAMES[impl], runsOf(startup[impl].calls), count(startup[impl].calls), count(asleep[impl].calls),
+      `${count(startup[impl].invalidGrants)} / ${count(asleep[impl].invalidGrants)}`,
+      `${count(startup[impl].failed)} / ${count(asleep[impl].failed)}`])));
+
+  out.push('', `**2. Tabs.** ${s.tabs} tabs of one browser context on one session, each calling the API every ${s.tabLoopMs} ms, `
+    + `with refresh-token rotation and reuse detection, over ${s.tabExpiries} expiries of ${s.ttl} s tokens, then one more token life. `
+    + `Goal: ${s.tabExpiries} calls, 0 invalid_grant, 0 tabs logged out.`);
+  out.push('', table(['', 'runs', 'token-endpoint calls', 'successful renewals', 'invalid_grant', 'tabs logged out', 'failed API calls'],
+    Object.keys(tabs).map((impl) => [IMPL_NAMES[impl], runsOf(tabs[impl].calls), count(tabs[impl].calls), count(tabs[impl].renewals),
+      count(tabs[impl].invalidGrants), count(tabs[impl].loggedOut), count(tabs[impl].failedCalls)])));
+
+  out.push('', `**3. Steady state.** One tab calling the API every ${s.steadyLoopMs} ms over ${s.steadyExpiries} expiries of ${s.ttl} s tokens. `
+    + '"Waited": requests whose token had to wait for a renewal. Goal: 0.');
+  out.push('', table(['', 'runs', 'requests', 'waited', 'failed', 'API 401s', 'token-endpoint calls'],
+    Object.keys(steady).map((impl) => [IMPL_NAMES[impl], runsOf(steady[impl].waited), count(steady[impl].requests), count(steady[impl].waited),
+      count(steady[impl].failedCalls), count(steady[impl].unauthorized), count(steady[impl].calls)])));
+
+  const costImpls = Object.keys(cost).filter((impl) => IMPL_NAMES[impl]);
+  out.push('', `**4. Per-request cost with a valid token.** ${s.costN} \`$http\` calls through a backend mocked in the page, `
+    + `${s.costBatch} per digest, ${s.costRounds} rounds alternating the pages. Ratios are taken within each round. Goal: at most 1.10 × angular-jwt alone.`);
+  out.push('', table(['', 'µs per request', 'attaches the token'],
+    costImpls.map((impl) => [IMPL_NAMES[impl], timing(cost[impl].usPerRequest), cost[impl].attachesToken ? 'yes' : 'no'])));
+  out.push('', `Ratio to angular-jwt alone: this package ${timing(cost.ratioToJwtOnly, 3)}; the guide ${timing(cost.ratioGuideToJwtOnly, 3)}.`);
+
+  out.push('', '**5. Size.** Browser builds as shipped (minified), and after `gzip -9`. auth0-js is external to this package and listed for scale.');
+  out.push('', table(['', 'version', 'file', 'minified', 'gzip -9'],
+    Object.entries(size).map(([name, f]) => [name, f.version, `\`${f.file}\``, `${f.minified.toLocaleString('en')} B`, `${f.gzip.toLocaleString('en')} B (${kib(f.gzip)})`])));
+
+  out.push('', `**6. Memory.** JS heap in use after garbage collection, before and after ${s.memRequests.toLocaleString('en')} requests and `
+    + `${s.memRenewals} renewals against the real token endpoint (angular-jwt alone: requests only).`);
+  out.push('', table(['', 'runs', 'heap before', 'heap after', 'growth', 'renewals counted'],
+    Object.entries(memory).map(([impl, m]) => [IMPL_NAMES[impl], runsOf(m.growth), kib(m.before.median), kib(m.after.median),
+      `${kib(m.growth.median)} (${kib(m.growth.min)}–${kib(m.growth.max)})`, count(m.renewals)])));
+
+  if (meta.problems.length) out.push('', `Problems seen during the run: ${meta.problems.join('; ')}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,31 @@
+// `npm run test:bench-smoke`: the bench harness with small numbers (profile `smoke`), so that it cannot rot
+// unnoticed. It asserts counts that do not depend on the machine's speed, and never a time.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PROFILES, runBench } from './lib/bench.mjs';
+
+test('the bench harness measures every figure and counts what the package promises', { timeout: 5 * 60_000 }, async () => {
+  const { meta, figures } = await runBench({ profile: 'smoke' });
+  const { startup, asleep, tabs, steady, cost, size, memory } = figures;
+  const smoke = PROFILES.smoke;
+
+  assert.deepEqual(meta.problems, [], 'no page errors');
+  // Figure 1: single flight, against the naive getter that the harness must be able to catch.
+  assert.equal(startup.package.calls.median, 1, 'one refresh for a burst at start-up');
+  assert.equal(asleep.package.calls.median, 1, 'one refresh for a burst after sleep');
+  assert.equal(startup.package.ok.median, smoke.burst);
+  assert.ok(startup.naive.calls.median > 1, 'the naive getter refreshes more than once: the count sees it');
+  // Figure 2: one renewal per expiry across the tabs, and nobody logged out.
+  assert.equal(tabs.package.invalidGrants.median, 0);
+  assert.equal(tabs.package.loggedOut.median, 0);
+  assert.ok(tabs.package.renewals.median >= smoke.tabExpiries);
+  // Figure 3 ran and counted requests; figure 4 attached tokens where it should.
+  assert.ok(steady.package.requests.median > 0 && steady.guide.requests.median > 0);
+  assert.equal(cost.package.attachesToken, true);
+  assert.equal(cost['jwt-only'].attachesToken, true);
+  assert.equal(cost.none.attachesToken, false);
+  // Figure 5 read every build; figure 6 made every renewal it meant to.
+  for (const [name, file] of Object.entries(size)) assert.ok(file.gzip > 0 && file.minified > file.gzip, name);
+  assert.equal(memory.package.renewals.median, smoke.memRenewals);
+  assert.equal(memory.guide.renewals.median, smoke.memRenewals);
+});
