@@ -1,4 +1,4 @@
-import { isAllowedUrl } from '../../src/core/hosts';
+import { isAllowedUrl, urlFilter } from '../../src/core/hosts';
 
 describe('hosts', () => {
   const APP = 'https://app.example.com';
@@ -96,5 +96,31 @@ describe('hosts', () => {
     const allowed = [/^https:\/\/nothing$/, 'other.example.com', 'https://api.example.com'];
 
     expect(isAllowedUrl('https://api.example.com/x', APP, allowed)).toBeTrue();
+  });
+
+  describe('urlFilter', () => {
+    const allowed = ['https://api.example.com'];
+
+    it('answers as isAllowedUrl does, the same URL asked again included', () => {
+      const allows = urlFilter(APP, allowed);
+      const urls = ['/x', 'https://api.example.com/x', 'https://evil.example.org/x', '//api.example.com/x', 'http://[::1'];
+
+      for (const url of [...urls, ...urls]) expect(allows(url)).withContext(url).toBe(isAllowedUrl(url, APP, allowed));
+    });
+
+    it('parses a URL it has answered once only once, and keeps answering right past 100 URLs', () => {
+      const allows = urlFilter(APP, allowed);
+      const parse = spyOn(window, 'URL').and.callThrough();
+
+      expect(allows('https://api.example.com/same')).toBeTrue();
+      const first = parse.calls.count();
+      expect(allows('https://api.example.com/same')).toBeTrue();
+      expect(parse.calls.count()).toBe(first);
+
+      for (let i = 0; i < 250; i++) {
+        expect(allows(`https://api.example.com/${i}`)).toBeTrue();
+        expect(allows(`https://evil.example.org/${i}`)).toBeFalse();
+      }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { IPromise, IQService, IRequestConfig, IRootScopeService, IWindowService } from 'angular';
 import { createRefreshCoordinator, type RefreshOutcome } from '../core/coordinator';
-import { isAllowedUrl } from '../core/hosts';
+import { urlFilter } from '../core/hosts';
 import { decodeJwt } from '../core/jwt';
 import type { Lock } from '../core/lock';
 import { createRenewalScheduler } from '../core/scheduler';
@@ -46,7 +46,8 @@ export interface AuthTokensInternal extends AuthTokensService {
   /** The stored session, read now. */
   current(): Session | null;
   readonly settings: Settings;
-  readonly appOrigin: string;
+  /** Whether a request to `url` may carry the token. */
+  allows(url: string): boolean;
   /** Renews because the server refused `token`, or adopts a token that replaced it meanwhile. */
   replace(token: string | null): IPromise<string>;
 }
@@ -63,7 +64,7 @@ export interface AuthTokensRuntime extends AuthTokensInternal {
  */
 export function createAuthTokens(deps: ServiceDeps): AuthTokensRuntime {
   const { $q, $rootScope, $window, authManager, settings, store, refresher, warn } = deps;
-  const appOrigin = $window.location.origin;
+  const allows = urlFilter($window.location.origin, settings.allowedDomains);
   const now = () => Date.now();
   const current = () => store.read();
   const currentToken = () => current()?.token ?? null;
@@ -127,7 +128,7 @@ export function createAuthTokens(deps: ServiceDeps): AuthTokensRuntime {
 
   return {
     settings,
-    appOrigin,
+    allows,
     current,
     replace: renewed,
     start: scheduler.start,
@@ -171,7 +172,7 @@ export function createAuthTokens(deps: ServiceDeps): AuthTokensRuntime {
         const token = currentToken();
         return decodeJwt(token) ? token : null;
       }
-      return (request as { skipAuthorization?: boolean }).skipAuthorization || !isAllowedUrl(request.url, appOrigin, settings.allowedDomains)
+      return (request as { skipAuthorization?: boolean }).skipAuthorization || !allows(request.url)
         ? null : validToken();
     },
   };
