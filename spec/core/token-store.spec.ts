@@ -31,6 +31,27 @@ describe('token-store', () => {
       expect(session).toEqual({ token: jwt, refreshToken: 'refresh-1', idToken, profile: { name: 'Ann', roles: ['admin'] }, expiresAt: 1700000000000 });
     });
 
+    it('parses an unchanged session once, and sees a value written behind its back on the next read', () => {
+      localStorage.setItem('token', JSON.stringify('opaque-1'));
+      localStorage.setItem('refreshToken', JSON.stringify('refresh-1'));
+      const parse = spyOn(JSON, 'parse').and.callThrough();
+
+      const first = store.read();
+      const parsed = parse.calls.count();
+
+      expect(store.read()).toBe(first);
+      expect(parse.calls.count()).toBe(parsed);
+
+      // As another tab, or the app with angular-storage, would write it.
+      localStorage.setItem('refreshToken', JSON.stringify('refresh-2'));
+
+      expect(store.read()).toEqual({ ...first!, refreshToken: 'refresh-2' });
+      localStorage.removeItem('token');
+      localStorage.removeItem('refreshToken');
+
+      expect(store.read()).toBeNull();
+    });
+
     it('writes each value as JSON.stringify does, as angular-storage\'s store.set does', () => {
       const session: Session = { token: jwtExpiringIn(3600), refreshToken: 'refresh-1', idToken: 'id-1', profile: { name: 'Ann' }, expiresAt: 1700000000000 };
 

@@ -18,7 +18,7 @@ const text = (value: unknown): string | null =>
  * The session as the guide stored it: one JSON-encoded value per key, as angular-storage's `store.set`
  * writes it, so apps that followed the guide keep their users. Reads never throw: whatever garbage is
  * stored (a raw value that is not JSON included) reads as "no value", and an unusable token is renewed like
- * an expired one. Reads go to the storage every time (no cache), so writes by other tabs are seen.
+ * an expired one. Reads go to the storage every time, so writes by other tabs and by the app are seen.
  */
 export function createTokenStore(kv: KeyValueStore, keys: StorageKeys): TokenStore {
   const write = (session: Session | null) => {
@@ -28,16 +28,23 @@ export function createTokenStore(kv: KeyValueStore, keys: StorageKeys): TokenSto
       else kv.set(keys[field], JSON.stringify(value));
     }
   };
+  // Every request reads the session: parse it again only when a stored value changed.
+  let lastRaw: Array<string | null> = [];
+  let last: Session | null = null;
   return {
     read() {
-      const [token, refreshToken, idToken, profile, expiresAt] = FIELDS.map((field) => parseJson(kv.get(keys[field])));
-      return text(token) === null && text(refreshToken) === null ? null : {
+      const raw = FIELDS.map((field) => kv.get(keys[field]));
+      if (raw.every((value, i) => value === lastRaw[i])) return last;
+      const [token, refreshToken, idToken, profile, expiresAt] = raw.map(parseJson);
+      lastRaw = raw;
+      last = text(token) === null && text(refreshToken) === null ? null : {
         token: text(token),
         refreshToken: text(refreshToken),
         idToken: text(idToken),
         profile,
         expiresAt: Number.isFinite(expiresAt) ? expiresAt as number : null,
       };
+      return last;
     },
     write,
     clear: () => write(null),
