@@ -16,7 +16,7 @@ describe('module', () => {
       provider.configure({ refresher: () => Promise.resolve({ accessToken: 'a' }) });
     }]);
     angular.mock.inject(['jwtOptions', (jwtOptions: { getConfig(): { tokenGetter: unknown[] } }) => {
-      expect(interceptors).toEqual(['jwtInterceptor', 'authTokensRetry']);
+      expect(interceptors).toEqual(['jwtInterceptor']);
       expect(jwtOptions.getConfig().tokenGetter.slice(0, 2)).toEqual(['options', 'authTokens']);
     }]);
   });

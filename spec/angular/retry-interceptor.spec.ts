@@ -54,11 +54,15 @@ describe('retry-interceptor', () => {
     load();
     $httpBackend.expectGET(`${API}/data`, bearer(old)).respond(401, {});
     $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, { ok: true });
+    const unauthenticated = jasmine.createSpy('unauthenticated');
+    $rootScope.$on('unauthenticated', unauthenticated);
     let data: unknown;
     $http.get(`${API}/data`).then((r) => { data = r.data; });
     await drain();
     expect(data).toEqual({ ok: true });
     expect(refresher).toHaveBeenCalledTimes(1);
+    // angular-jwt hears nothing of a 401 that the retry mended.
+    expect(unauthenticated).not.toHaveBeenCalled();
   });
 
   it('adopts a token that changed while the request was in flight, without a refresh', async () => {
@@ -77,6 +81,8 @@ describe('retry-interceptor', () => {
     load();
     $httpBackend.expectGET(`${API}/data`, bearer(old)).respond(401, { first: true });
     $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(401, { second: true });
+    const unauthenticated = jasmine.createSpy('unauthenticated');
+    $rootScope.$on('unauthenticated', unauthenticated);
     let status = 0;
     let body: unknown;
     $http.get(`${API}/data`).catch((r) => { status = r.status; body = r.data; });
@@ -84,6 +90,9 @@ describe('retry-interceptor', () => {
     expect(status).toBe(401);
     expect(body).toEqual({ second: true });
     expect(refresher).toHaveBeenCalledTimes(1);
+    // angular-jwt broadcasts once, for the answer the caller gets.
+    expect(unauthenticated).toHaveBeenCalledTimes(1);
+    expect(unauthenticated.calls.first().args[1].data).toEqual({ second: true });
   });
 
   it('does not retry a request that opted out, or one that carried no token of ours', async () => {
