@@ -20,7 +20,7 @@ export const PROFILES = {
     burst: 50, burstReps: 3,
     tabs: 4, tabLoopMs: 500, tabExpiries: 5, tabReps: 3,
     steadyLoopMs: 250, steadyExpiries: 10, steadyReps: 3,
-    costN: 5000, costBatch: 100, costRounds: 9,
+    costN: 5000, costBatch: 100, costRounds: 21,
     memTtl: 60, memRequests: 10000, memRenewals: 100, memRuns: 3,
   },
   smoke: {

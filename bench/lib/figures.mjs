@@ -30,6 +30,19 @@ async function perImpl(impls, task) {
 const successes = (stats) => stats.refreshes - stats.invalidGrants;
 
 /**
+ * Waits for a burst's $http calls (`outcomes`, settling with { ok, failed }) and the refreshes they caused,
+ * closes the tab, and counts: token-endpoint calls at the server, and by caller in the page.
+ */
+async function countBurst(lane, context, page, outcomes) {
+  const { ok, failed } = await outcomes;
+  await settle(page);
+  const stats = await lane.stats();
+  const { refreshes } = await page.evaluate(() => window.bench.counters);
+  await context.close();
+  return { calls: stats.refreshes, invalidGrants: stats.invalidGrants, ok, failed, bySource: refreshes };
+}
+
+/**
  * Figure 1a. The app starts with an expired access token (and a valid refresh token) and fires `burst`
  * $http calls to the API in its first digest. Counted: calls to the token endpoint.
  */
@@ -43,12 +56,7 @@ export async function refreshesAtStartup({ browser, profile, problems }) {
       const { context, pages: [page] } = await openImpl(browser, lane, impl, {
         storage: storageFor(session), options: { fireAtBoot: profile.burst }, problems,
       });
-      const calls = await page.evaluate(() => window.bench.bootResults);
-      await settle(page);
-      const stats = await lane.stats();
-      const { refreshes } = await page.evaluate(() => window.bench.counters);
-      await context.close();
-      runs.push({ calls: stats.refreshes, invalidGrants: stats.invalidGrants, ok: calls.ok, failed: calls.failed, bySource: refreshes });
+      runs.push(await countBurst(lane, context, page, page.evaluate(() => window.bench.bootResults)));
     }
     return { ...summarizeRuns(runs, ['calls', 'invalidGrants', 'ok', 'failed']), runs };
   }));
@@ -72,12 +80,7 @@ export async function refreshesAfterSleep({ browser, profile, problems }) {
       await lane.reset();
       await sleep(expiredAt(token, expiresAt ?? 0) + 500 - Date.now());
       await sleeper.resume();
-      const calls = await page.evaluate((n) => window.bench.fire(n), profile.burst);
-      await settle(page);
-      const stats = await lane.stats();
-      const { refreshes } = await page.evaluate(() => window.bench.counters);
-      await context.close();
-      runs.push({ calls: stats.refreshes, invalidGrants: stats.invalidGrants, ok: calls.ok, failed: calls.failed, bySource: refreshes });
+      runs.push(await countBurst(lane, context, page, page.evaluate((n) => window.bench.fire(n), profile.burst)));
     }
     return { ...summarizeRuns(runs, ['calls', 'invalidGrants', 'ok', 'failed']), runs };
   }));

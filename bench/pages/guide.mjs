@@ -13,21 +13,13 @@
 import angular from 'angular';
 import 'angular-jwt';
 import 'angular-storage';
-import auth0 from 'auth0-js';
+import { auth0Refresh } from './auth0-refresh.mjs';
 import { config, countRefresh, startBench } from './harness.mjs';
 
 /** `auth.refreshIdToken` of the guide's days: one call to the token endpoint. */
 auth.$inject = ['$q'];
 function auth($q) {
-  const authentication = new auth0.Authentication({
-    domain: config.authUrl,
-    clientID: config.clientId,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    _sendTelemetry: false,
-  });
-  const refresh = (refreshToken) => $q((resolve, reject) => {
-    authentication.oauthToken({ grantType: 'refresh_token', refreshToken }, (err, result) => (err ? reject(err) : resolve(result)));
-  });
+  const refresh = auth0Refresh($q);
   return {
     refreshToken: countRefresh('getter', refresh),
     refreshTokenFromRunBlock: countRefresh('run block', refresh),

@@ -4,22 +4,12 @@
 import angular from 'angular';
 import 'angular-jwt';
 import 'angular-storage';
-import auth0 from 'auth0-js';
+import { auth0Refresh } from './auth0-refresh.mjs';
 import { config, countRefresh, startBench } from './harness.mjs';
 
 auth.$inject = ['$q'];
 function auth($q) {
-  const authentication = new auth0.Authentication({
-    domain: config.authUrl,
-    clientID: config.clientId,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    _sendTelemetry: false,
-  });
-  return {
-    refreshToken: countRefresh('getter', (refreshToken) => $q((resolve, reject) => {
-      authentication.oauthToken({ grantType: 'refresh_token', refreshToken }, (err, result) => (err ? reject(err) : resolve(result)));
-    })),
-  };
+  return { refreshToken: countRefresh('getter', auth0Refresh($q)) };
 }
 
 function refresh(store, authService) {
