@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // The package itself gets the rules that need types: floating promises, unsafe `any` flows, and the like.
+    files: ['src/**/*.ts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { ...globals.node } },
   },

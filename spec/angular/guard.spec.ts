@@ -1,31 +1,22 @@
-import type { auto, IDeferred, ILocationService, IPromise, IQService, IRootScopeService, ITimeoutService } from 'angular';
-import { guardRun, type GuardedService } from '../../src/angular/guard';
-import { AuthTokensError } from '../../src/core/errors';
-import { isUsable } from '../../src/core/session';
-import { DEFAULT_SETTINGS, mergeSettings, type Settings } from '../../src/core/settings';
-import type { Session } from '../../src/core/types';
+import type { auto, ILocationService, IRootScopeService, ITimeoutService } from 'angular';
+import type { AuthTokensCore } from '../../src/angular/core';
+import { guardRun, type GuardedCore } from '../../src/angular/guard';
+import { createService } from '../../src/angular/service';
+import { createLocalCopy, type LocalCopy } from '../../src/core/local-copy';
+import { inTabLock } from '../../src/core/lock';
+import { createSessionManager } from '../../src/core/session-manager';
+import { createSessionStore } from '../../src/core/session-store';
+import { DEFAULT_SETTINGS, DEFAULT_STORAGE_KEYS, mergeSettings, type Settings } from '../../src/core/settings';
+import { memoryStore } from '../../src/core/storage';
+import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
+import { deferred, flushMicrotasks, type Deferred } from '../helpers/fakes';
 import { jwtExpiringIn } from '../helpers/jwt';
 
-// The module is not finished yet: this spec runs the run block in a module of its own, with fakes of the
-// authTokens service and angular-jwt's authManager.
+// The guard's run block in a module of its own, over a real session manager (memory storage, one tab) and
+// the real service, which broadcasts what the manager publishes; angular-jwt's authManager is a fake.
 angular.module('guardSpec', []).run(guardRun);
 
 const SESSION_EXPIRED = 'authTokens:sessionExpired';
-
-/** The part of the service the guard uses, storage being a variable. */
-class FakeAuthTokens implements GuardedService {
-  session: Session | null = null;
-  settings: Settings = DEFAULT_SETTINGS;
-  getToken = jasmine.createSpy<() => IPromise<string | null>>('getToken');
-
-  current(): Session | null {
-    return this.session;
-  }
-
-  isAuthenticated(): boolean {
-    return isUsable(this.session, Date.now(), this.settings.minValiditySeconds) || this.session?.refreshToken != null;
-  }
-}
 
 interface StateProvider {
   state(definition: { name: string; url: string }): StateProvider;
@@ -39,24 +30,36 @@ interface TransitionService {
 }
 
 describe('guard', () => {
-  let authTokens: FakeAuthTokens;
+  let refresher: jasmine.Spy<RefreshFunction> & { usesRefreshToken?: boolean };
+  /** The token endpoint's answer to the renewal under way. */
+  let reply: Deferred<TokenResponse>;
+  let local: LocalCopy;
+  let version: number;
   let authManager: { authenticate: jasmine.Spy; unauthenticate: jasmine.Spy };
   let $injector: auto.IInjectorService;
   let $location: ILocationService;
   let $rootScope: IRootScopeService & { isAuthenticated?: boolean };
-  let $q: IQService;
   /** Every URL a location change ended on. */
   let visited: string[];
 
   const valid = (): Session => ({ token: jwtExpiringIn(3600), refreshToken: 'rt-1', idToken: null, profile: null, expiresAt: null });
   const expired = (refreshToken: string | null = 'rt-1'): Session =>
     ({ token: jwtExpiringIn(-60), refreshToken, idToken: null, profile: null, expiresAt: null });
+  const renewedResponse = (): TokenResponse => ({ accessToken: jwtExpiringIn(3600, { n: 2 }), refreshToken: 'rt-2', expiresIn: 3600 });
   const loginsVisited = () => visited.filter((url) => url.startsWith('/login'));
+  /** What storage holds, as a reload finds it or as another part of the package left it. */
+  const store = (session: Session | null) => local.write({ session, version: ++version });
 
   function load(modules: Array<string | ((...args: never[]) => void) | Array<unknown>>, settings: Partial<Settings> = {}) {
-    authTokens.settings = mergeSettings(DEFAULT_SETTINGS, settings);
+    const resolved = mergeSettings(DEFAULT_SETTINGS, settings);
+    const warn = () => undefined;
+    const manager = createSessionManager({
+      store: createSessionStore(local, null, warn), lock: inTabLock, refresher, settings: resolved, now: () => Date.now(), warn,
+    });
+    const core: GuardedCore & AuthTokensCore = { manager, settings: resolved, allows: () => true };
     angular.mock.module(...(modules as string[]), 'guardSpec', ['$provide', ($provide: auto.IProvideService) => {
-      $provide.value('authTokens', authTokens);
+      $provide.value('authTokensCore', core);
+      $provide.factory('authTokens', createService);
       $provide.factory('authManager', ['$rootScope', (root: IRootScopeService & { isAuthenticated?: boolean }) => {
         // As angular-jwt's: a flag on $rootScope.
         authManager.authenticate.and.callFake(() => { root.isAuthenticated = true; });
@@ -64,9 +67,9 @@ describe('guard', () => {
         return authManager;
       }]);
     }]);
-    angular.mock.inject(['$injector', '$location', '$rootScope', '$q',
-      (injector: auto.IInjectorService, location: ILocationService, root: IRootScopeService, q: IQService) => {
-        $injector = injector; $location = location; $rootScope = root; $q = q;
+    angular.mock.inject(['$injector', '$location', '$rootScope', 'authTokens',
+      (injector: auto.IInjectorService, location: ILocationService, root: IRootScopeService) => {
+        $injector = injector; $location = location; $rootScope = root;
       }]);
     visited = [];
     $rootScope.$on('$locationChangeSuccess', () => visited.push($location.url()));
@@ -78,27 +81,32 @@ describe('guard', () => {
     $rootScope.$digest();
   }
 
+  /** Lets the core's native promises settle, then a digest applies what the guard queued with $applyAsync. */
+  async function settle() {
+    await flushMicrotasks(50);
+    $rootScope.$digest();
+  }
+
   beforeEach(() => {
     angular.mock.inject.strictDi(true);
-    authTokens = new FakeAuthTokens();
+    reply = deferred<TokenResponse>();
+    refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(() => reply.promise);
+    local = createLocalCopy(memoryStore(), DEFAULT_STORAGE_KEYS);
+    version = 0;
     authManager = { authenticate: jasmine.createSpy('authenticate'), unauthenticate: jasmine.createSpy('unauthenticate') };
   });
 
   for (const router of ['ngRoute', 'no router']) {
     describe(`with ${router}`, () => {
-      let renewal: IDeferred<string | null>;
-
       beforeEach(() => {
         load(router === 'ngRoute' ? ['ngRoute'] : [], { publicPaths: ['/', '/about', /^\/docs\//] });
-        renewal = $q.defer<string | null>();
-        authTokens.getToken.and.returnValue(renewal.promise);
       });
 
       it('leaves public paths alone', () => {
         for (const url of ['/', '/about?x=1', '/docs/intro', '/login']) open(url);
         expect(loginsVisited()).toEqual(['/login']);
         expect($location.url()).toBe('/login');
-        expect(authTokens.getToken).not.toHaveBeenCalled();
+        expect(refresher).not.toHaveBeenCalled();
         expect(authManager.authenticate).not.toHaveBeenCalled();
       });
 
@@ -124,62 +132,80 @@ describe('guard', () => {
       });
 
       it('authenticates with a usable token, once', () => {
-        authTokens.session = valid();
+        store(valid());
         open('/private');
         $location.url('/private/2');
         $rootScope.$digest();
         expect(authManager.authenticate).toHaveBeenCalledTimes(1);
         expect($rootScope.isAuthenticated).toBe(true);
         expect($location.url()).toBe('/private/2');
-        expect(authTokens.getToken).not.toHaveBeenCalled();
+        expect(refresher).not.toHaveBeenCalled();
       });
 
-      it('lets an expired token with a refresh token through, renews, then authenticates', () => {
-        authTokens.session = expired();
+      it('lets an expired token with a refresh token through, renews, then authenticates', async () => {
+        store(expired());
         open('/private');
-        expect(authTokens.getToken).toHaveBeenCalledTimes(1);
+        await flushMicrotasks(50);
+        expect(refresher).toHaveBeenCalledTimes(1);
+        expect(refresher.calls.argsFor(0)[0]).toBe('rt-1');
         expect(authManager.authenticate).not.toHaveBeenCalled();
         expect($location.url()).toBe('/private');
-        renewal.resolve('new-token');
-        $rootScope.$digest();
+        reply.resolve(renewedResponse());
+        await settle();
         expect(authManager.authenticate).toHaveBeenCalledTimes(1);
         expect(loginsVisited()).toEqual([]);
       });
 
-      it('keeps the session on a transient failure: no redirect', () => {
-        authTokens.session = expired();
+      it('on a reload with an expired token and a refresher that uses no refresh token: no redirect, renews, authenticates', async () => {
+        refresher.usesRefreshToken = false;
+        store(expired(null));
         open('/private');
-        renewal.reject(new AuthTokensError('refresh_failed', 'offline'));
-        $rootScope.$digest();
+        await flushMicrotasks(50);
+        expect(refresher).toHaveBeenCalledTimes(1);
+        expect(refresher.calls.argsFor(0)[0]).toBe('');
+        expect($location.url()).toBe('/private');
+        reply.resolve({ accessToken: jwtExpiringIn(3600, { n: 2 }), expiresIn: 3600 });
+        await settle();
+        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
+        expect($rootScope.isAuthenticated).toBe(true);
+        expect(loginsVisited()).toEqual([]);
+      });
+
+      it('keeps the session on a transient failure: no redirect', async () => {
+        const stored = expired();
+        store(stored);
+        open('/private');
+        reply.reject(new TypeError('Failed to fetch'));
+        await settle();
         expect($location.url()).toBe('/private');
         expect(authManager.authenticate).not.toHaveBeenCalled();
         expect(authManager.unauthenticate).not.toHaveBeenCalled();
+        expect(local.read().session).toEqual(stored);
       });
 
-      it('redirects once when the renewal is refused and the service ends the session', () => {
-        authTokens.session = expired();
+      it('redirects once when the renewal is refused and the core ends the session', async () => {
+        store(expired());
         open('/private');
-        const refused = new AuthTokensError('login_required', 'refused');
-        renewal.reject(refused);
-        // What the service does on login_required.
-        authTokens.session = null;
-        $rootScope.$broadcast(SESSION_EXPIRED, refused);
+        reply.reject({ error: 'invalid_grant' });
+        await settle();
         $rootScope.$digest();
         expect($location.url()).toBe('/login?returnTo=%2Fprivate');
         expect(loginsVisited().length).toBe(1);
+        expect(authManager.unauthenticate).toHaveBeenCalledTimes(1);
+        expect(local.read().session).toBeNull();
       });
 
-      it('sends an expired token without a refresh token to the login path', () => {
-        authTokens.session = expired(null);
+      it('sends an expired token without a refresh token to the login path when the refresher needs one', () => {
+        store(expired(null));
         open('/private');
         expect($location.url()).toBe('/login?returnTo=%2Fprivate');
-        expect(authTokens.getToken).not.toHaveBeenCalled();
+        expect(refresher).not.toHaveBeenCalled();
       });
 
       it('redirects once for several sessionExpired in one turn', () => {
-        authTokens.session = valid();
+        store(valid());
         open('/private?tab=2');
-        authTokens.session = null;
+        store(null);
         $rootScope.$broadcast(SESSION_EXPIRED);
         $rootScope.$broadcast(SESSION_EXPIRED);
         $rootScope.$digest();
@@ -189,13 +215,27 @@ describe('guard', () => {
       });
 
       it('does not redirect on sessionExpired while on a public path', () => {
-        authTokens.session = valid();
+        store(valid());
         open('/about');
-        authTokens.session = null;
+        store(null);
         $rootScope.$broadcast(SESSION_EXPIRED);
         $rootScope.$digest();
         expect($location.url()).toBe('/about');
         expect(loginsVisited()).toEqual([]);
+      });
+
+      it('leaves navigation to the app after a logout here, and redirects after a logout in another tab', async () => {
+        store(valid());
+        open('/private');
+        await $injector.get<AuthTokensCore>('authTokensCore').manager.logout();
+        $rootScope.$digest();
+        expect($location.url()).toBe('/private');
+
+        // What the service broadcasts when the core hears of another tab's logout (service.spec).
+        $rootScope.$broadcast('authTokens:loggedOut', { otherTab: true });
+        $rootScope.$digest();
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+        expect(loginsVisited().length).toBe(1);
       });
     });
   }
@@ -208,7 +248,6 @@ describe('guard', () => {
   });
 
   describe('with ui-router', () => {
-    let renewal: IDeferred<string | null>;
     let $state: StateService;
     let entered: jasmine.Spy;
 
@@ -223,8 +262,6 @@ describe('guard', () => {
       $state = $injector.get<StateService>('$state');
       entered = jasmine.createSpy('entered private');
       $injector.get<TransitionService>('$transitions').onEnter({ entering: 'private' }, entered);
-      renewal = $q.defer<string | null>();
-      authTokens.getToken.and.returnValue(renewal.promise);
     }
 
     describe('with a login state that takes returnTo', () => {
@@ -254,11 +291,11 @@ describe('guard', () => {
         $rootScope.$digest();
         expect($state.current.name).toBe('about');
         expect($location.url()).toBe('/about');
-        expect(authTokens.getToken).not.toHaveBeenCalled();
+        expect(refresher).not.toHaveBeenCalled();
       });
 
       it('enters a private state with a usable token and authenticates', () => {
-        authTokens.session = valid();
+        store(valid());
         open('/');
         $state.go('private');
         $rootScope.$digest();
@@ -267,23 +304,36 @@ describe('guard', () => {
         expect(authManager.authenticate).toHaveBeenCalledTimes(1);
       });
 
-      it('lets an expired token with a refresh token through, then authenticates once renewed', () => {
-        authTokens.session = expired();
+      it('lets an expired token with a refresh token through, then authenticates once renewed', async () => {
+        store(expired());
         open('/');
         $state.go('private');
         $rootScope.$digest();
         expect(entered).toHaveBeenCalledTimes(1);
-        expect(authTokens.getToken).toHaveBeenCalledTimes(1);
-        renewal.resolve('new-token');
-        $rootScope.$digest();
+        await flushMicrotasks(50);
+        expect(refresher).toHaveBeenCalledTimes(1);
+        reply.resolve(renewedResponse());
+        await settle();
         expect(authManager.authenticate).toHaveBeenCalledTimes(1);
         expect($state.current.name).toBe('private');
       });
 
-      it('redirects to the login state on sessionExpired', () => {
-        authTokens.session = valid();
+      it('enters a private state on a reload with an expired token and a refresher that uses no refresh token', async () => {
+        refresher.usesRefreshToken = false;
+        store(expired(null));
         open('/private');
-        authTokens.session = null;
+        expect(entered).toHaveBeenCalledTimes(1);
+        expect($state.current.name).toBe('private');
+        reply.resolve({ accessToken: jwtExpiringIn(3600, { n: 2 }), expiresIn: 3600 });
+        await settle();
+        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
+        expect(loginsVisited()).toEqual([]);
+      });
+
+      it('redirects to the login state on sessionExpired', () => {
+        store(valid());
+        open('/private');
+        store(null);
         $rootScope.$broadcast(SESSION_EXPIRED);
         $rootScope.$broadcast(SESSION_EXPIRED);
         $rootScope.$digest();

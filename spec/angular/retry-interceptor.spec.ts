@@ -117,6 +117,47 @@ describe('retry-interceptor', () => {
     expect(refresher).not.toHaveBeenCalled();
   });
 
+  it('does not retry, nor replace, an Authorization header the app set itself', async () => {
+    load();
+    $httpBackend.expectGET(`${API}/own`, bearer('app-own')).respond(401, {});
+    let status = 0;
+    $http.get(`${API}/own`, { headers: { Authorization: 'Bearer app-own' } }).catch((r) => { status = r.status; });
+    await drain();
+    expect(status).toBe(401);
+    expect(refresher).not.toHaveBeenCalled();
+  });
+
+  it('does not retry the package\'s current token when the app set it itself', async () => {
+    load();
+    // The app copied the token into its own header: angular-jwt left the request alone, so the package did not set it.
+    $httpBackend.expectGET(`${API}/copied`, bearer(old)).respond(401, {});
+    let status = 0;
+    $http.get(`${API}/copied`, { headers: { Authorization: `Bearer ${old}` } }).catch((r) => { status = r.status; });
+    await drain();
+    expect(status).toBe(401);
+    expect(refresher).not.toHaveBeenCalled();
+  });
+
+  it('retries a 401 for the package\'s token once, and only that request', async () => {
+    load();
+    // Both go out together, in whichever order: every request is counted by the Authorization it carried.
+    const sent: string[] = [];
+    const answer = (status: number) => (_method: string, url: string, _data: unknown, headers: Record<string, string>) => {
+      sent.push(`${url.slice(API.length)} ${headers.Authorization === 'Bearer app-own' ? 'app-own' : headers.Authorization === `Bearer ${fresh}` ? 'fresh' : 'old'}`);
+      return [status, {}] as [number, object];
+    };
+    $httpBackend.whenGET(`${API}/ours`, bearer(old)).respond(answer(401));
+    $httpBackend.whenGET(`${API}/ours`, bearer(fresh)).respond(answer(200));
+    $httpBackend.whenGET(`${API}/own`, bearer('app-own')).respond(answer(401));
+    const statuses: Record<string, number> = {};
+    $http.get(`${API}/ours`).then((r) => { statuses.ours = r.status; });
+    $http.get(`${API}/own`, { headers: { Authorization: 'Bearer app-own' } }).catch((r) => { statuses.own = r.status; });
+    await drain();
+    expect(statuses).toEqual({ ours: 200, own: 401 });
+    expect(sent.sort()).toEqual(['/ours fresh', '/ours old', '/own app-own']);
+    expect(refresher).toHaveBeenCalledTimes(1);
+  });
+
   it('ends the session once when the renewal after a 401 is refused', async () => {
     refresher.and.rejectWith({ error: 'invalid_grant' });
     load();

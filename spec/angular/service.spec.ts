@@ -1,9 +1,14 @@
-import type { IHttpBackendService, IHttpService, ILogService, IRootScopeService } from 'angular';
+import type { auto, IHttpBackendService, IHttpService, ILocationService, ILogService, IRootScopeService } from 'angular';
 import '../../src/module';
+import type { AuthTokensCore } from '../../src/angular/core';
+import type { AuthManager } from '../../src/angular/service';
+import type { AuthTokensOptions, AuthTokensService } from '../../src/angular/types';
 import { AuthTokensError } from '../../src/core/errors';
-import type { RefreshFunction, TokenResponse } from '../../src/core/types';
-import type { AuthTokensInternal } from '../../src/angular/service';
-import type { AuthTokensOptions } from '../../src/angular/types';
+import type { SessionEvent, SessionManager } from '../../src/core/session-manager';
+import { versionKey } from '../../src/core/local-copy';
+import { DEFAULT_SETTINGS, DEFAULT_STORAGE_KEYS } from '../../src/core/settings';
+import type { RefreshFunction, Revoker, TokenResponse } from '../../src/core/types';
+import { deferred } from '../helpers/fakes';
 import { jwtExpiringIn } from '../helpers/jwt';
 import { settle } from '../helpers/ng';
 
@@ -16,7 +21,9 @@ describe('service (authTokens, per request)', () => {
   let $httpBackend: IHttpBackendService;
   let $rootScope: IRootScopeService;
   let $log: ILogService;
-  let authTokens: AuthTokensInternal;
+  let $location: ILocationService;
+  let authTokens: AuthTokensService;
+  let core: AuthTokensCore;
   let events: string[];
 
   /**
@@ -30,9 +37,10 @@ describe('service (authTokens, per request)', () => {
     angular.mock.module('authTokens', ['authTokensProvider', (provider: { configure(o: Partial<AuthTokensOptions>): void }) => {
       provider.configure({ refresher, storage: 'sessionStorage', allowedDomains: [API], ...options });
     }]);
-    angular.mock.inject(['$http', '$httpBackend', '$rootScope', '$log', 'authTokens',
-      (http: IHttpService, backend: IHttpBackendService, root: IRootScopeService, log: ILogService, service: AuthTokensInternal) => {
-        $http = http; $httpBackend = backend; $rootScope = root; $log = log; authTokens = service;
+    angular.mock.inject(['$http', '$httpBackend', '$rootScope', '$log', '$location', 'authTokens', 'authTokensCore',
+      (http: IHttpService, backend: IHttpBackendService, root: IRootScopeService, log: ILogService, location: ILocationService,
+        service: AuthTokensService, authTokensCore: AuthTokensCore) => {
+        $http = http; $httpBackend = backend; $rootScope = root; $log = log; $location = location; authTokens = service; core = authTokensCore;
       }]);
     for (const [key, value] of stored) sessionStorage.setItem(key, value);
     events = [];
@@ -46,8 +54,22 @@ describe('service (authTokens, per request)', () => {
     for (const [key, value] of Object.entries(raw)) sessionStorage.setItem(key, value);
   }
 
+  /**
+   * The keys left in sessionStorage, but for the version key: a logout writes its version (a number) so that
+   * a renewal it overtook knows it was.
+   */
+  const storedKeys = () => Object.keys(sessionStorage).filter((key) => key !== versionKey(DEFAULT_STORAGE_KEYS));
+
   const bearer = (token: string) => (headers: Record<string, string>) => headers.Authorization === `Bearer ${token}`;
   const noAuthorization = (headers: Record<string, string>) => !('Authorization' in headers);
+
+  /** Every string reachable from `value`, non-enumerable properties included (an Error's message). */
+  function everyString(value: unknown, seen = new Set<unknown>()): string[] {
+    if (typeof value === 'string') return [value];
+    if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+    seen.add(value);
+    return Object.getOwnPropertyNames(value).flatMap((key) => everyString((value as Record<string, unknown>)[key], seen));
+  }
 
   beforeEach(() => {
     angular.mock.inject.strictDi(true);
@@ -91,17 +113,6 @@ describe('service (authTokens, per request)', () => {
       await settle($rootScope);
       $httpBackend.flush();
       expect(refresher).not.toHaveBeenCalled();
-    });
-
-    it('answers authManager (options === null) synchronously with a string, or null for a non-JWT', () => {
-      const token = jwtExpiringIn(3600);
-      store({ token });
-      load();
-      expect(authTokens.tokenFor(null)).toBe(token);
-      store({ token: 'opaque' });
-      expect(authTokens.tokenFor(null)).toBeNull();
-      store({}, { token: 'not json' });
-      expect(authTokens.tokenFor(null)).toBeNull();
     });
   });
 
@@ -200,7 +211,7 @@ describe('service (authTokens, per request)', () => {
         await settle($rootScope);
         $httpBackend.flush();
         expect(refresher).not.toHaveBeenCalled();
-        expect(() => authTokens.tokenFor(null)).not.toThrow();
+        expect(authTokens.isAuthenticated()).toBeFalse();
       });
     }
   });
@@ -219,13 +230,14 @@ describe('service (authTokens, per request)', () => {
         expect((error as AuthTokensError).code).toBe('login_required');
       }
       expect(refresher).toHaveBeenCalledTimes(1);
-      expect(sessionStorage.length).toBe(0);
+      expect(storedKeys()).toEqual([]);
       expect(events).toEqual(['refreshFailed', 'sessionExpired']);
       expect(authTokens.isAuthenticated()).toBe(false);
     });
 
     for (const [name, reason] of [['a network error', new TypeError('Failed to fetch')], ['a 5xx', { error: 'server_error', status: 503 }]] as const) {
-      it(`rejects with refresh_failed on ${name}, keeps the session and tries again on the next request`, async () => {
+      it(`rejects with refresh_failed on ${name}, keeps the session, and tries again on a request after the backoff`, async () => {
+        const startedAt = Date.now();
         store({ token: jwtExpiringIn(-1), refreshToken: 'rt-1' });
         refresher.and.rejectWith(reason);
         load();
@@ -236,8 +248,16 @@ describe('service (authTokens, per request)', () => {
         expect(JSON.parse(sessionStorage.getItem('refreshToken')!)).toBe('rt-1');
         expect(events).toEqual(['refreshFailed']);
 
+        // Within the first backoff step (2 s) the same error comes at once, and the token endpoint hears nothing.
+        let early: unknown;
+        $http.get(`${API}/data`).catch((e) => { early = e; });
+        await settle($rootScope);
+        expect(early).toBe(error);
+        expect(refresher).toHaveBeenCalledTimes(1);
+
         const fresh = jwtExpiringIn(3600);
         refresher.and.resolveTo({ accessToken: fresh, expiresIn: 3600 });
+        spyOn(Date, 'now').and.returnValue(startedAt + 2_500);
         $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, {});
         $http.get(`${API}/data`);
         await settle($rootScope);
@@ -372,8 +392,68 @@ describe('service (authTokens, per request)', () => {
       await settle($rootScope);
       expect(revoke).toHaveBeenCalledOnceWith('rt-1');
       expect(resolved).toBe(true);
-      expect(sessionStorage.length).toBe(0);
+      expect(storedKeys()).toEqual([]);
       expect(events).toEqual(['loggedOut']);
+    });
+  });
+
+  describe('with a refresher that uses no refresh token (silent renewal)', () => {
+    beforeEach(() => {
+      Object.assign(refresher, { usesRefreshToken: false });
+    });
+
+    it('renews an expired token on a reload and stays on the page, with no redirect to the login path', async () => {
+      const fresh = jwtExpiringIn(3600);
+      refresher.and.resolveTo({ accessToken: fresh, expiresIn: 3600 });
+      store({ token: jwtExpiringIn(-60) });
+      load();
+      $location.url('/private');
+      $httpBackend.expectGET(`${API}/data`, bearer(fresh)).respond(200, {});
+      $http.get(`${API}/data`);
+      await settle($rootScope);
+      $httpBackend.flush();
+
+      // The guard and the request asked together: one renewal.
+      expect(refresher).toHaveBeenCalledTimes(1);
+      expect(refresher.calls.argsFor(0)[0]).toBe('');
+      expect($location.url()).toBe('/private');
+      expect(authTokens.isAuthenticated()).toBeTrue();
+      expect(($rootScope as IRootScopeService & { isAuthenticated?: boolean }).isAuthenticated).toBeTrue();
+      expect(events).toEqual(['refreshed']);
+    });
+  });
+
+  describe('secrets', () => {
+    it('never lets a token reach $log, a broadcast or a rejection, whatever the refresher and the revoker reject with', async () => {
+      const access = jwtExpiringIn(-60);
+      store({ token: access, refreshToken: 'rt-secret' });
+      // As auth0-js rejects on a 5xx: the request it sent, refresh token included, rides along.
+      refresher.and.rejectWith({
+        statusCode: 503, code: 'server_error', description: 'could not refresh rt-secret',
+        original: { response: { req: { _data: 'grant_type=refresh_token&refresh_token=rt-secret' } } },
+      });
+      const revoke = jasmine.createSpy<Revoker>('revoke').and.rejectWith({ status: 503, body: `token=rt-secret&token_type_hint=refresh_token` });
+      load({ revoke });
+      const levels = ['log', 'info', 'warn', 'error', 'debug'] as const;
+      const spies = levels.map((level) => spyOn($log, level).and.callThrough());
+      const broadcast: unknown[] = [];
+      $rootScope.$on('authTokens:refreshFailed', (_event, error: unknown) => broadcast.push(error));
+
+      let rejection: unknown;
+      $http.get(`${API}/data`).catch((error: unknown) => { rejection = error; });
+      await settle($rootScope);
+      authTokens.logout();
+      await settle($rootScope);
+
+      expect((rejection as AuthTokensError).code).toBe('refresh_failed');
+      expect(broadcast).toEqual([rejection]);
+      expect(revoke).toHaveBeenCalledOnceWith('rt-secret');
+      // The failed revocation was said: $log was listened to.
+      const logged = spies.flatMap((spy) => spy.calls.allArgs());
+      expect(logged.length).toBeGreaterThan(0);
+      const text = everyString([logged, broadcast, rejection]).join(' ');
+      expect(text).not.toContain('rt-secret');
+      expect(text).not.toContain(access);
     });
   });
 
@@ -385,7 +465,7 @@ describe('service (authTokens, per request)', () => {
       const token = jwtExpiringIn(3600);
       authTokens.setSession({ accessToken: token, refreshToken: 'rt-1', expiresIn: 3600 });
       authTokens.setSession({ accessToken: token, refreshToken: 'rt-2', expiresIn: 3600 });
-      expect(authTokens.current()?.refreshToken).toBe('rt-2');
+      expect(core.manager.current()?.refreshToken).toBe('rt-2');
       expect(warn).toHaveBeenCalledTimes(1);
     });
 
@@ -395,5 +475,98 @@ describe('service (authTokens, per request)', () => {
       expect(sessionStorage.length).toBe(0);
       expect(authTokens.isAuthenticated()).toBe(true);
     });
+  });
+});
+
+describe('service (authTokens, a thin layer over the core)', () => {
+  let manager: jasmine.SpyObj<SessionManager>;
+  let publish: (event: SessionEvent) => void;
+  let unsubscribe: jasmine.Spy<() => void>;
+  let authTokens: AuthTokensService;
+  let authManager: AuthManager;
+  let $rootScope: IRootScopeService;
+
+  beforeEach(() => {
+    angular.mock.inject.strictDi(true);
+    manager = jasmine.createSpyObj<SessionManager>('manager',
+      ['current', 'isAuthenticated', 'token', 'refresh', 'replace', 'setSession', 'logout', 'subscribe', 'start', 'stop']);
+    unsubscribe = jasmine.createSpy('unsubscribe');
+    manager.subscribe.and.callFake((listener) => {
+      publish = listener;
+      return unsubscribe;
+    });
+    // For the guard, which also runs: nothing stored.
+    manager.current.and.returnValue(null);
+    manager.isAuthenticated.and.returnValue(false);
+    const core: AuthTokensCore = { manager, settings: DEFAULT_SETTINGS, allows: () => false };
+    angular.mock.module('authTokens', ['$provide', ($provide: auto.IProvideService) => { $provide.value('authTokensCore', core); }]);
+    angular.mock.inject(['authTokens', 'authManager', '$rootScope', (service: AuthTokensService, jwtAuthManager: AuthManager, root: IRootScopeService) => {
+      authTokens = service; authManager = jwtAuthManager; $rootScope = root;
+    }]);
+  });
+
+  it('broadcasts every core event as authTokens:<type>, with its argument, and tells authManager of starts and ends', () => {
+    const heard: unknown[][] = [];
+    for (const type of ['sessionStarted', 'refreshed', 'refreshFailed', 'sessionExpired', 'loggedOut']) {
+      $rootScope.$on(`authTokens:${type}`, (_event, ...args: unknown[]) => heard.push([type, ...args]));
+    }
+    const authenticate = spyOn(authManager, 'authenticate');
+    const unauthenticate = spyOn(authManager, 'unauthenticate');
+    const failed = new AuthTokensError('refresh_failed', 'offline');
+    const refused = new AuthTokensError('login_required', 'refused');
+
+    publish({ type: 'sessionStarted' });
+    expect([authenticate.calls.count(), unauthenticate.calls.count()]).toEqual([1, 0]);
+    publish({ type: 'refreshed', token: 'api-token' });
+    publish({ type: 'refreshFailed', error: failed });
+    expect([authenticate.calls.count(), unauthenticate.calls.count()]).toEqual([1, 0]);
+    publish({ type: 'sessionExpired', error: refused });
+    expect(unauthenticate).toHaveBeenCalledTimes(1);
+    publish({ type: 'loggedOut', otherTab: false });
+    publish({ type: 'loggedOut', otherTab: true });
+
+    expect(heard).toEqual([
+      ['sessionStarted'],
+      ['refreshed', 'api-token'],
+      ['refreshFailed', failed],
+      ['sessionExpired', refused],
+      ['loggedOut'],
+      ['loggedOut', { otherTab: true }],
+    ]);
+    expect(unauthenticate).toHaveBeenCalledTimes(3);
+    expect(authenticate).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands every call to the manager, its native promises as $q promises', async () => {
+    const renewal = deferred<string>();
+    manager.token.and.returnValues('stored', renewal.promise, null);
+    manager.refresh.and.resolveTo('renewed');
+    manager.logout.and.resolveTo();
+    manager.isAuthenticated.and.returnValue(true);
+    manager.current.and.returnValue({ token: 't', refreshToken: null, idToken: null, profile: { name: 'Ada' }, expiresAt: null });
+    const got: unknown[] = [];
+
+    authTokens.getToken().then((token) => got.push(token));
+    const pending = authTokens.getToken();
+    // A $q promise, so that the app's callbacks run in a digest.
+    expect(pending instanceof Promise).toBeFalse();
+    pending.then((token) => got.push(token));
+    authTokens.getToken().then((token) => got.push(token));
+    authTokens.refresh().then((token) => got.push(token));
+    authTokens.logout().then(() => got.push('logged out'));
+    renewal.resolve('late');
+    await settle($rootScope);
+    authTokens.setSession({ accessToken: 'a' }, { name: 'Ada' });
+
+    expect(got).toEqual(jasmine.arrayWithExactContents(['stored', 'late', null, 'renewed', 'logged out']));
+    expect(manager.setSession).toHaveBeenCalledOnceWith({ accessToken: 'a' }, { name: 'Ada' });
+    expect(authTokens.isAuthenticated()).toBeTrue();
+    expect(authTokens.getProfile()).toEqual({ name: 'Ada' });
+  });
+
+  it('stops listening to the core when the injector is torn down', () => {
+    expect(unsubscribe).not.toHaveBeenCalled();
+    $rootScope.$destroy();
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
   });
 });

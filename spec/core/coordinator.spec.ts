@@ -1,69 +1,119 @@
 import { createRefreshCoordinator, type RefreshOutcome } from '../../src/core/coordinator';
 import { AuthTokensError } from '../../src/core/errors';
 import { DB_NAME } from '../../src/core/idb';
+import { createLocalCopy } from '../../src/core/local-copy';
 import { inTabLock, webLock, type Lock } from '../../src/core/lock';
-import { DEFAULT_STORAGE_KEYS } from '../../src/core/settings';
+import { isUsable } from '../../src/core/session';
+import { createSessionStore } from '../../src/core/session-store';
+import { DEFAULT_STORAGE_KEYS, type Settings } from '../../src/core/settings';
 import { indexedDbCopy, type SharedCopy } from '../../src/core/shared-copy';
-import { memoryStore } from '../../src/core/storage';
-import { createTokenStore } from '../../src/core/token-store';
+import { memoryStore, type KeyValueStore } from '../../src/core/storage';
 import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
 import {
   deferred, deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, RecordingLock, rotatingServer, uniqueName,
 } from '../helpers/fakes';
-import { jwtExpiringIn } from '../helpers/jwt';
+import { jwtExpiringIn, makeJwt } from '../helpers/jwt';
 import { rejectionOf } from '../helpers/errors';
 
 describe('coordinator', () => {
+  const MIN_VALIDITY_SECONDS = 5;
+
   interface Setup {
+    /** Left in the local copy as the guide's snippet left it (version 0); nothing when absent. */
     stored?: Session | null;
+    /** The Web Storage behind the local copy: two tabs share one when localStorage has caught up. */
+    kv?: KeyValueStore;
     shared?: SharedCopy | null;
     lock?: Lock;
     refresher?: jasmine.Spy<RefreshFunction>;
+    apiToken?: Settings['apiToken'];
     refreshTimeoutSeconds?: number;
+    now?: () => number;
   }
 
-  /** One tab: a coordinator over its own memory-backed store; in-tab lock and no shared copy unless given. */
+  /** One tab: a coordinator over its own session store; the in-tab lock and no shared copy unless given. */
   function tab(setup: Setup = {}) {
-    const store = createTokenStore(memoryStore(), DEFAULT_STORAGE_KEYS);
-    if (setup.stored) store.write(setup.stored);
+    const warn = jasmine.createSpy<(message: string, cause?: unknown) => void>('warn');
+    const local = createLocalCopy(setup.kv ?? memoryStore(), DEFAULT_STORAGE_KEYS);
+    if (setup.stored) local.write({ session: setup.stored, version: 0 });
+    const store = createSessionStore(local, setup.shared ?? null, warn);
     const refresher = setup.refresher ?? jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => freshResponse());
-    const warn = jasmine.createSpy<(message: string) => void>('warn');
-    const onOutcome = jasmine.createSpy<(outcome: RefreshOutcome) => void>('onOutcome');
+    const revoke = jasmine.createSpy<(refreshToken: string) => void>('revoke');
     const coordinator = createRefreshCoordinator({
       store,
-      shared: setup.shared ?? null,
       lock: setup.lock ?? inTabLock,
       refresher,
-      settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: setup.refreshTimeoutSeconds ?? 10 },
-      now: () => Date.now(),
+      settings: { apiToken: setup.apiToken ?? 'accessToken', minValiditySeconds: MIN_VALIDITY_SECONDS, refreshTimeoutSeconds: setup.refreshTimeoutSeconds ?? 10 },
+      now: setup.now ?? (() => Date.now()),
       warn,
-      onOutcome,
+      revoke,
     });
-    return { coordinator, store, refresher, warn, onOutcome };
+    const outcomes = jasmine.createSpy<(outcome: RefreshOutcome) => void>('outcomes');
+    coordinator.subscribe(outcomes);
+    return { coordinator, store, local, refresher, warn, revoke, outcomes };
+  }
+
+  /** A clock that moves only when the spec moves it, starting at this machine's time (the test JWTs' reference). */
+  function fakeClock() {
+    const clock = { t: Date.now(), now: () => clock.t };
+    return clock;
   }
 
   let issued = 0;
-  /** A token response with a new access token and a rotated refresh token. */
+  /** A token response with a new one-hour access token and a rotated refresh token. */
   function freshResponse(): TokenResponse {
     issued++;
     return { accessToken: jwtExpiringIn(3600, { jti: `access-${issued}` }), refreshToken: `rotated-${issued}`, expiresIn: 3600 };
   }
 
   /** A session whose token has expired and whose refresh token still works. */
-  const expiredSession = (refreshToken = 'refresh-1') => makeSession({ token: jwtExpiringIn(-10), refreshToken });
+  const expiredSession = (refreshToken = 'refresh-1') => makeSession({ token: jwtExpiringIn(-10, { jti: uniqueName('t') }), refreshToken });
   const usableSession = (refreshToken = 'refresh-1') => makeSession({ token: jwtExpiringIn(3600, { jti: uniqueName('t') }), refreshToken });
 
+  /** A lock that runs `look` after the task and before it lets go: what `look` sees is what the next holder sees. */
+  const lookingLock = (look: () => Promise<void> | void): Lock => ({
+    async run(task) {
+      const result = await task();
+      await look();
+      return result;
+    },
+  });
 
-  it('keeps a renewal that succeeded when the outcome listener throws', async () => {
-    const stored = expiredSession();
-    const { coordinator, onOutcome, warn } = tab({ stored });
-    onOutcome.and.throwError(new Error('listener failed'));
+  /** Asks for a renewal and waits for it to settle either way; what requests and the scheduler do. */
+  const attempt = (coordinator: { refresh(seen: string | null): Promise<Session> }, seen: string | null) =>
+    coordinator.refresh(seen).then((session) => session, (error: AuthTokensError) => error);
 
-    const session = await coordinator.refresh(stored.token).catch(() => null);
+  describe('subscribe', () => {
+    it('tells every listener each outcome, and returns the function that stops telling one', async () => {
+      const stored = expiredSession();
+      const { coordinator } = tab({ stored });
+      const first = jasmine.createSpy<(outcome: RefreshOutcome) => void>('first');
+      const second = jasmine.createSpy<(outcome: RefreshOutcome) => void>('second');
+      const stopFirst = coordinator.subscribe(first);
+      coordinator.subscribe(second);
 
-    expect(session?.refreshToken).toMatch(/^rotated-/);
-    expect(onOutcome).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledTimes(1);
+      const renewed = await coordinator.refresh(stored.token);
+      stopFirst();
+      const again = await coordinator.refresh(renewed.token);
+
+      expect(first).toHaveBeenCalledOnceWith({ session: renewed, adopted: false });
+      expect(second.calls.allArgs()).toEqual([[{ session: renewed, adopted: false }], [{ session: again, adopted: false }]]);
+    });
+
+    it('keeps the outcome when a listener throws, and still tells the listeners after it', async () => {
+      const stored = expiredSession();
+      const { coordinator, warn } = tab({ stored });
+      const failing = new Error('listener failed');
+      coordinator.subscribe(() => { throw failing; });
+      const after = jasmine.createSpy<(outcome: RefreshOutcome) => void>('after');
+      coordinator.subscribe(after);
+
+      const session = await coordinator.refresh(stored.token);
+
+      expect(session.refreshToken).toMatch(/^rotated-/);
+      expect(after).toHaveBeenCalledOnceWith({ session, adopted: false });
+      expect(warn).toHaveBeenCalledOnceWith(jasmine.any(String), failing);
+    });
   });
 
   describe('single flight', () => {
@@ -86,44 +136,37 @@ describe('coordinator', () => {
       expect(sessions[0].refreshToken).toBe(response.refreshToken!);
     });
 
-    it('stores the new token and the rotated refresh token, mirror and shared copy, before the lock is released', async () => {
+    it('stores the new token and the rotated refresh token in both copies before the lock is released', async () => {
       const shared = new FakeSharedCopy();
       const stored = expiredSession();
-      let atRelease: { mirror: Session | null; shared: Session | null | undefined } | undefined;
-      const store = createTokenStore(memoryStore(), DEFAULT_STORAGE_KEYS);
-      const lock: Lock = {
-        async run(task) {
-          const result = await task();
-          atRelease = { mirror: store.read(), shared: shared.value };
-          return result;
-        },
-      };
-      store.write(stored);
       const response = freshResponse();
-      const coordinator = createRefreshCoordinator({
-        store, shared, lock, refresher: async () => response, now: Date.now, warn: () => undefined, onOutcome: () => undefined,
-        settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 },
+      const atRelease: { local?: Session | null; shared?: Session | null } = {};
+      const setup = tab({
+        stored, shared, refresher: jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo(response),
+        lock: lookingLock(() => {
+          atRelease.local = setup.store.current();
+          atRelease.shared = shared.value?.session;
+        }),
       });
 
-      const storedWhenResolved = await coordinator.refresh(stored.token).then(() => store.read());
+      await setup.coordinator.refresh(stored.token);
 
-      expect(atRelease!.mirror!.token).toBe(response.accessToken!);
-      expect(atRelease!.mirror!.refreshToken).toBe(response.refreshToken!);
-      expect(atRelease!.shared!.refreshToken).toBe(response.refreshToken!);
-      expect(storedWhenResolved!.token).toBe(response.accessToken!);
+      expect(atRelease.local?.token).toBe(response.accessToken!);
+      expect(atRelease.local?.refreshToken).toBe(response.refreshToken!);
+      expect(atRelease.shared?.token).toBe(response.accessToken!);
+      expect(atRelease.shared?.refreshToken).toBe(response.refreshToken!);
     });
 
-    it('reports the outcome once, however many callers joined', async () => {
+    it('publishes the outcome once, however many callers joined', async () => {
       const stored = expiredSession();
-      const { coordinator, onOutcome } = tab({ stored });
+      const { coordinator, outcomes } = tab({ stored });
 
       const [session] = await Promise.all([coordinator.refresh(stored.token), coordinator.refresh(stored.token), coordinator.refresh(null)]);
 
-      expect(onOutcome).toHaveBeenCalledTimes(1);
-      expect(onOutcome).toHaveBeenCalledWith({ session, adopted: false });
+      expect(outcomes).toHaveBeenCalledOnceWith({ session, adopted: false });
     });
 
-    it('clears the refresh in flight once it settles: a later call refreshes again', async () => {
+    it('clears the refresh in flight once it settles: a later call refreshes again, with the rotated token', async () => {
       const stored = expiredSession();
       const { coordinator, refresher } = tab({ stored });
       const first = await coordinator.refresh(stored.token);
@@ -137,13 +180,13 @@ describe('coordinator', () => {
 
     it('renews a usable token when it is the one the caller saw (refresh() now, or a 401)', async () => {
       const stored = usableSession();
-      const { coordinator, refresher, onOutcome } = tab({ stored });
+      const { coordinator, refresher, outcomes } = tab({ stored });
 
       const session = await coordinator.refresh(stored.token);
 
       expect(refresher).toHaveBeenCalledTimes(1);
       expect(session.token).not.toBe(stored.token);
-      expect(onOutcome).toHaveBeenCalledWith({ session, adopted: false });
+      expect(outcomes).toHaveBeenCalledOnceWith({ session, adopted: false });
     });
   });
 
@@ -151,13 +194,13 @@ describe('coordinator', () => {
     it('adopts a stored usable token that differs from the one the caller saw, without calling the refresher', async () => {
       const seen = jwtExpiringIn(-10);
       const renewedMeanwhile = usableSession();
-      const { coordinator, refresher, onOutcome } = tab({ stored: renewedMeanwhile });
+      const { coordinator, refresher, outcomes } = tab({ stored: renewedMeanwhile });
 
       const session = await coordinator.refresh(seen);
 
       expect(refresher).not.toHaveBeenCalled();
       expect(session).toEqual(renewedMeanwhile);
-      expect(onOutcome).toHaveBeenCalledOnceWith({ session, adopted: true });
+      expect(outcomes).toHaveBeenCalledOnceWith({ session, adopted: true });
     });
 
     it('adopts the result of a refresh that finished while a caller that saw the old token was on its way', async () => {
@@ -179,81 +222,177 @@ describe('coordinator', () => {
 
       expect(refresher).toHaveBeenCalledTimes(1);
     });
+
+    it('adopts a newer shared copy\'s usable token over the local copy, and brings the local copy up to date', async () => {
+      const renewedElsewhere = usableSession('refresh-new');
+      const shared = new FakeSharedCopy({ session: renewedElsewhere, version: 1 });
+      const local = expiredSession('refresh-stale');
+      const { coordinator, refresher, store } = tab({ stored: local, shared });
+
+      const session = await coordinator.refresh(local.token);
+
+      expect(refresher).not.toHaveBeenCalled();
+      expect(session).toEqual(renewedElsewhere);
+      expect(store.current()).toEqual(renewedElsewhere);
+    });
+
+    it('spends the newer shared copy\'s refresh token, not the stale one in the local copy', async () => {
+      const shared = new FakeSharedCopy({ session: expiredSession('refresh-current'), version: 1 });
+      const local = expiredSession('refresh-stale');
+      const { coordinator, refresher } = tab({ stored: local, shared });
+
+      await coordinator.refresh(local.token);
+
+      expect(refresher.calls.argsFor(0)[0]).toBe('refresh-current');
+    });
+
+    it('takes a logout in the shared copy over a local copy that still shows the session: nothing is renewed', async () => {
+      const shared = new FakeSharedCopy({ session: null, version: 1 });
+      const local = expiredSession('refresh-stale');
+      const { coordinator, refresher, store, outcomes } = tab({ stored: local, shared });
+
+      const error = await rejectionOf(coordinator.refresh(local.token));
+
+      expect(error.code).toBe('login_required');
+      expect(refresher).not.toHaveBeenCalled();
+      expect(store.current()).toBeNull();
+      // A logout is announced as one (by whoever saw it), not as a session that expired.
+      expect(outcomes).toHaveBeenCalledOnceWith({ error, ended: false });
+    });
   });
 
   describe('when the refresh fails', () => {
-    it('rejects every waiter with login_required when the server refuses the refresh token, and ends the session once', async () => {
+    it('rejects every waiter with login_required when the server refuses, clearing both copies inside the lock, and ends the session once', async () => {
       const shared = new FakeSharedCopy();
       const stored = expiredSession();
-      const refused = { error: 'invalid_grant', error_description: 'grant revoked' };
+      const refused = { error: 'invalid_grant', error_description: 'grant revoked', request: { refresh_token: 'refresh-1' } };
       const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(refused);
-      const { coordinator, store, onOutcome } = tab({ stored, shared, refresher });
+      const atRelease: Array<{ local: Session | null; shared: Session | null | undefined }> = [];
+      const setup = tab({
+        stored, shared, refresher,
+        lock: lookingLock(() => { atRelease.push({ local: setup.store.current(), shared: shared.value?.session }); }),
+      });
 
-      const errors = await Promise.all([1, 2, 3, 4, 5].map(() => rejectionOf(coordinator.refresh(stored.token))));
+      const errors = await Promise.all([1, 2, 3, 4, 5].map(() => rejectionOf(setup.coordinator.refresh(stored.token))));
 
       expect(errors.every((error) => error === errors[0])).toBeTrue();
       expect(errors[0] instanceof AuthTokensError).toBeTrue();
       expect(errors[0].code).toBe('login_required');
-      expect(errors[0].cause).toBe(refused);
-      expect(store.read()).toBeNull();
-      expect(shared.value).toBeNull();
+      // What explains the refusal, and not the request that carried the refresh token.
+      expect(errors[0].cause).toEqual({ error: 'invalid_grant', error_description: 'grant revoked' });
+      expect(atRelease).toEqual([{ local: null, shared: null }]);
       expect(refresher).toHaveBeenCalledTimes(1);
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error: errors[0], ended: true });
+      expect(setup.outcomes).toHaveBeenCalledOnceWith({ error: errors[0], ended: true });
     });
 
-    it('rejects refresh_failed on a network error, keeps the session, and tries again on the next call', async () => {
+    it('keeps a login that came while the refused renewal ran, and gives its callers the new session', async () => {
+      const shared = new FakeSharedCopy();
+      const stored = expiredSession();
+      const answer = deferred<TokenResponse>();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.returnValue(answer.promise);
+      const { coordinator, store, outcomes, revoke } = tab({ stored, shared, refresher });
+      const waiting = coordinator.refresh(stored.token);
+      await flushMicrotasks();
+
+      const login = usableSession('refresh-login');
+      await store.replace(login);
+      answer.reject({ error: 'invalid_grant' });
+      const session = await waiting;
+
+      expect(session.token).toBe(login.token);
+      expect(store.current()).toEqual(login);
+      expect(shared.value?.session).toEqual(login);
+      expect(outcomes).not.toHaveBeenCalled();
+      expect(revoke).not.toHaveBeenCalled();
+    });
+
+    it('rejects refresh_failed on a network error, keeps the session in both copies, and publishes that it is kept', async () => {
       const shared = new FakeSharedCopy();
       const stored = expiredSession();
       const offline = new TypeError('Failed to fetch');
       const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(offline);
-      const { coordinator, store, onOutcome } = tab({ stored, shared, refresher });
+      const { coordinator, store, outcomes } = tab({ stored, shared, refresher });
 
       const error = await rejectionOf(coordinator.refresh(stored.token));
 
       expect(error.code).toBe('refresh_failed');
-      expect(error.cause).toBe(offline);
-      expect(store.read()).toEqual(stored);
-      expect(shared.write).not.toHaveBeenCalled();
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: false });
+      expect(error.cause).toEqual({ name: 'TypeError', message: 'Failed to fetch' });
+      expect(store.current()).toEqual(stored);
+      expect(shared.update).not.toHaveBeenCalled();
+      expect(outcomes).toHaveBeenCalledOnceWith({ error, ended: false });
+    });
+
+    it('tries the same refresh token again once the backoff is over', async () => {
+      const clock = fakeClock();
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new TypeError('Failed to fetch'));
+      const { coordinator, store } = tab({ stored, refresher, now: clock.now });
+      await rejectionOf(coordinator.refresh(stored.token));
 
       refresher.and.callFake(async () => freshResponse());
+      clock.t += 2000;
       const session = await coordinator.refresh(stored.token);
 
       expect(refresher).toHaveBeenCalledTimes(2);
       expect(refresher.calls.argsFor(1)[0]).toBe('refresh-1');
-      expect(store.read()).toEqual(session);
+      expect(store.current()).toEqual(session);
     });
 
-    it('takes a failing refresher under a real lock for a failed refresh, not for a failed lock', async () => {
+    it('takes the lock for each attempt of a failing refresher, and does not take a failed refresh for a failed lock', async () => {
+      const clock = fakeClock();
       const lock = new RecordingLock();
       const run = spyOn(lock, 'run').and.callThrough();
       const stored = expiredSession();
       const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new Error('boom'));
-      const { coordinator, warn } = tab({ stored, lock, refresher });
+      const { coordinator, warn } = tab({ stored, lock, refresher, now: clock.now });
 
       const error = await rejectionOf(coordinator.refresh(stored.token));
+      clock.t += 2000;
       await rejectionOf(coordinator.refresh(stored.token));
 
       expect(error.code).toBe('refresh_failed');
       expect(warn).not.toHaveBeenCalled();
       expect(run).toHaveBeenCalledTimes(2);
+      expect(refresher).toHaveBeenCalledTimes(2);
     });
 
-    describe('with a mocked clock', () => {
+    it('rejects invalid_response when the refresher resolves with nothing at all, and keeps the session', async () => {
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo(undefined as unknown as TokenResponse);
+      const { coordinator, store } = tab({ stored, refresher });
+
+      const error = await rejectionOf(coordinator.refresh(stored.token));
+
+      expect(error.code).toBe('invalid_response');
+      expect(store.current()).toEqual(stored);
+    });
+
+    it('classifies a refresher that throws synchronously', async () => {
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.throwError('not configured');
+      const { coordinator, store } = tab({ stored, refresher });
+
+      const error = await rejectionOf(coordinator.refresh(stored.token));
+
+      expect(error.code).toBe('refresh_failed');
+      expect(store.current()).toEqual(stored);
+    });
+
+    describe('that never answers', () => {
       beforeEach(() => {
         jasmine.clock().install();
-        jasmine.clock().mockDate(new Date(1_700_000_000_000));
+        jasmine.clock().mockDate(new Date());
       });
       afterEach(() => jasmine.clock().uninstall());
 
-      it('rejects refresh_failed when the refresher never settles, after refreshTimeoutSeconds, and keeps the session', async () => {
+      it('rejects refresh_failed after refreshTimeoutSeconds, not before, and keeps the session', async () => {
         const stored = expiredSession();
         const called = deferred<void>();
         const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(() => {
           called.resolve();
           return new Promise<TokenResponse>(() => undefined);
         });
-        const { coordinator, store, onOutcome } = tab({ stored, refresher, refreshTimeoutSeconds: 10 });
+        const { coordinator, store, outcomes } = tab({ stored, refresher, refreshTimeoutSeconds: 10 });
         const result: { error?: AuthTokensError } = {};
 
         coordinator.refresh(stored.token).catch((error: AuthTokensError) => { result.error = error; });
@@ -267,11 +406,11 @@ describe('coordinator', () => {
         expect(settledBefore).toBeFalse();
         expect(result.error instanceof AuthTokensError).toBeTrue();
         expect(result.error!.code).toBe('refresh_failed');
-        expect(store.read()).toEqual(stored);
-        expect(onOutcome).toHaveBeenCalledOnceWith({ error: result.error!, ended: false });
+        expect(store.current()).toEqual(stored);
+        expect(outcomes).toHaveBeenCalledOnceWith({ error: result.error!, ended: false });
       });
 
-      it('tries again after a timed-out refresh', async () => {
+      it('tries again after a timed-out refresh, once the backoff is over', async () => {
         const stored = expiredSession();
         const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.returnValue(new Promise<TokenResponse>(() => undefined));
         const { coordinator } = tab({ stored, refresher, refreshTimeoutSeconds: 2 });
@@ -281,74 +420,330 @@ describe('coordinator', () => {
         await first;
 
         refresher.and.callFake(async () => freshResponse());
+        jasmine.clock().tick(2_000);
         const session = await coordinator.refresh(stored.token);
 
         expect(refresher).toHaveBeenCalledTimes(2);
         expect(session.refreshToken).toMatch(/^rotated-/);
       });
     });
+  });
 
-    it('rejects invalid_response when the refresher resolves without a token, and keeps the session', async () => {
+  describe('backoff', () => {
+    it('rejects at once with the same error for the same token, without the refresher or the lock, for 2 s, 4 s, 8 s, 16 s, then 30 s', async () => {
+      const clock = fakeClock();
+      const lock = new RecordingLock();
+      const run = spyOn(lock, 'run').and.callThrough();
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(() => Promise.reject(new TypeError('Failed to fetch')));
+      const { coordinator, outcomes } = tab({ stored, refresher, lock, now: clock.now });
+      const steps: number[] = [];
+
+      let error = await rejectionOf(coordinator.refresh(stored.token));
+      for (let i = 0; i < 6; i++) {
+        const failedAt = clock.t;
+        const until = coordinator.retryAt();
+        steps.push(until - failedAt);
+        clock.t = until - 1;
+        const early = await rejectionOf(coordinator.refresh(stored.token));
+        expect(early).withContext(`step ${i}`).toBe(error);
+        expect(refresher).withContext(`step ${i}`).toHaveBeenCalledTimes(i + 1);
+        clock.t = until;
+        error = await rejectionOf(coordinator.refresh(stored.token));
+        expect(error).withContext(`step ${i}`).not.toBe(early);
+      }
+
+      expect(steps).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000]);
+      expect(refresher).toHaveBeenCalledTimes(7);
+      expect(run).toHaveBeenCalledTimes(7);
+      // The rejections at once were not renewals: nothing is published for them.
+      expect(outcomes).toHaveBeenCalledTimes(7);
+    });
+
+    it('makes every caller wait, including one that joins with another token it saw', async () => {
+      const clock = fakeClock();
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new TypeError('Failed to fetch'));
+      const { coordinator } = tab({ stored, refresher, now: clock.now });
+      const error = await rejectionOf(coordinator.refresh(stored.token));
+
+      const others = await Promise.all([coordinator.refresh(null), coordinator.refresh('some-other-token')].map(rejectionOf));
+
+      expect(others).toEqual([error, error]);
+      expect(refresher).toHaveBeenCalledTimes(1);
+    });
+
+    it('renews a new session (another token) at once, and retryAt() is 0 for it', async () => {
+      const clock = fakeClock();
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new TypeError('Failed to fetch'));
+      const { coordinator, store } = tab({ stored, refresher, now: clock.now });
+      await rejectionOf(coordinator.refresh(stored.token));
+      expect(coordinator.retryAt()).toBe(clock.t + 2000);
+
+      const login = expiredSession('refresh-login');
+      await store.replace(login);
+      refresher.and.callFake(async () => freshResponse());
+
+      expect(coordinator.retryAt()).toBe(0);
+      const session = await coordinator.refresh(login.token);
+      expect(refresher).toHaveBeenCalledTimes(2);
+      expect(refresher.calls.argsFor(1)[0]).toBe('refresh-login');
+      expect(session.refreshToken).toMatch(/^rotated-/);
+    });
+
+    it('is over after a success: retryAt() is 0, and the next failure waits 2 s again', async () => {
+      const clock = fakeClock();
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new TypeError('Failed to fetch'));
+      const { coordinator } = tab({ stored, refresher, now: clock.now });
+      await rejectionOf(coordinator.refresh(stored.token));
+      clock.t += 2000;
+      await rejectionOf(coordinator.refresh(stored.token));
+      clock.t += 4000;
+      refresher.and.callFake(async () => freshResponse());
+      const renewed = await coordinator.refresh(stored.token);
+
+      expect(coordinator.retryAt()).toBe(0);
+      refresher.and.rejectWith(new TypeError('Failed to fetch'));
+      await rejectionOf(coordinator.refresh(renewed.token));
+      expect(coordinator.retryAt()).toBe(clock.t + 2000);
+    });
+
+    it('is over after a success that brought back the same token (a server handing out its cached token)', async () => {
+      const clock = fakeClock();
+      const stored = usableSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new TypeError('Failed to fetch'));
+      const { coordinator } = tab({ stored, refresher, now: clock.now });
+      await rejectionOf(coordinator.refresh(stored.token));
+      clock.t += 2000;
+      refresher.and.resolveTo({ accessToken: stored.token!, refreshToken: 'rotated-cached' });
+      await coordinator.refresh(stored.token);
+
+      expect(coordinator.retryAt()).toBe(0);
+      refresher.and.rejectWith(new TypeError('Failed to fetch'));
+      await rejectionOf(coordinator.refresh(stored.token));
+      expect(refresher).toHaveBeenCalledTimes(3);
+      expect(coordinator.retryAt()).toBe(clock.t + 2000);
+    });
+
+    it('counts lock_timeout as a failure like any other', async () => {
+      const clock = fakeClock();
+      const busy: Lock = { run: () => Promise.reject(new AuthTokensError('lock_timeout', 'busy')) };
+      const stored = expiredSession();
+      const { coordinator } = tab({ stored, lock: busy, now: clock.now });
+
+      await rejectionOf(coordinator.refresh(stored.token));
+
+      expect(coordinator.retryAt()).toBe(clock.t + 2000);
+    });
+  });
+
+  describe('a renewed token that is already due', () => {
+    it('is invalid_response, stored in both copies with its rotated refresh token, and backed off (expiresIn: 1)', async () => {
+      const clock = fakeClock();
       const shared = new FakeSharedCopy();
       const stored = expiredSession();
+      const due = { accessToken: 'opaque-due', refreshToken: 'rotated-due', expiresIn: 1 };
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo(due);
+      const { coordinator, store, outcomes } = tab({ stored, shared, refresher, now: clock.now });
+
+      const error = await rejectionOf(coordinator.refresh(stored.token));
+
+      expect(error.code).toBe('invalid_response');
+      expect(store.current()?.token).toBe('opaque-due');
+      expect(store.current()?.refreshToken).toBe('rotated-due');
+      expect(shared.value?.session?.refreshToken).toBe('rotated-due');
+      expect(outcomes).toHaveBeenCalledOnceWith({ error, ended: false });
+      expect(coordinator.retryAt()).toBe(clock.t + 2000);
+      expect(await rejectionOf(coordinator.refresh('opaque-due'))).toBe(error);
+      expect(refresher).toHaveBeenCalledTimes(1);
+    });
+
+    it('is invalid_response for a JWT that lives a second (exp - iat = 1) and no expiresIn', async () => {
+      const clock = fakeClock();
+      const stored = expiredSession();
+      const iat = Math.floor(clock.t / 1000);
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo({ accessToken: makeJwt({ iat, exp: iat + 1 }), refreshToken: 'rotated-due' });
+      const { coordinator, store } = tab({ stored, refresher, now: clock.now });
+
+      const error = await rejectionOf(coordinator.refresh(stored.token));
+
+      expect(error.code).toBe('invalid_response');
+      expect(store.current()?.refreshToken).toBe('rotated-due');
+      expect(coordinator.retryAt()).toBe(clock.t + 2000);
+    });
+
+    /** Asks for a token every 60 ms of fake time for 60 s, as a busy page does; returns when the refresher was called. */
+    async function hammer(answer: (n: number) => TokenResponse) {
+      const clock = fakeClock();
+      const start = clock.t;
+      const calls: number[] = [];
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => {
+        calls.push(clock.t - start);
+        return answer(calls.length);
+      });
+      const { coordinator, store } = tab({ stored: expiredSession(), refresher, now: clock.now });
+      for (let i = 0; i < 1000; i++) {
+        clock.t = start + i * 60;
+        const error = await attempt(coordinator, store.current()?.token ?? null);
+        expect(error instanceof AuthTokensError && error.code === 'invalid_response').withContext(`ask ${i}`).toBeTrue();
+      }
+      return { calls, gaps: calls.slice(1).map((at, i) => at - calls[i]) };
+    }
+
+    it('is asked for at most once per backoff step when the server hands out the same due token again', async () => {
+      const { gaps } = await hammer(() => ({ accessToken: 'opaque-cached', refreshToken: 'rotated-cached', expiresIn: 1 }));
+
+      expect(gaps.length).toBeGreaterThan(0);
+      gaps.forEach((gap, i) => expect(gap).withContext(`gap ${i}`).toBeGreaterThanOrEqual(Math.min(2000 * 2 ** i, 30_000)));
+    });
+
+    it('is never asked for more than once per 2 s when every answer is a new due token', async () => {
+      const { calls, gaps } = await hammer((n) => ({ accessToken: `opaque-due-${n}`, refreshToken: `rotated-${n}`, expiresIn: 1 }));
+
+      expect(calls.length).toBeLessThanOrEqual(31);
+      gaps.forEach((gap, i) => expect(gap).withContext(`gap ${i}`).toBeGreaterThanOrEqual(2000));
+    });
+
+    it('is asked for at most once per backoff step when every answer is a new due token', async () => {
+      const { gaps } = await hammer((n) => ({ accessToken: `opaque-due-${n}`, refreshToken: `rotated-${n}`, expiresIn: 1 }));
+
+      gaps.forEach((gap, i) => expect(gap).withContext(`gap ${i}`).toBeGreaterThanOrEqual(Math.min(2000 * 2 ** i, 30_000)));
+    });
+  });
+
+  describe('with this machine\'s clock 5 minutes off the server\'s', () => {
+    const LIFE_SECONDS = 60;
+
+    for (const skewSeconds of [300, -300]) {
+      for (const apiToken of ['accessToken', 'idToken'] as const) {
+        for (const withExpiresIn of [true, false]) {
+          const name = `${skewSeconds > 0 ? 'ahead' : 'behind'}, ${apiToken}, ${withExpiresIn ? 'with' : 'without'} expiresIn`;
+          it(`makes one call per renewal, each token lasting its ${LIFE_SECONDS} s here (server ${name})`, async () => {
+            const clock = fakeClock();
+            const start = clock.t;
+            const calls: number[] = [];
+            /** A token stamped by the server's clock, `skewSeconds` off this machine's. */
+            const serverToken = () => {
+              const iat = Math.floor((clock.t + skewSeconds * 1000) / 1000);
+              return makeJwt({ sub: 'user-1', iat, exp: iat + LIFE_SECONDS, jti: `t-${calls.length}` });
+            };
+            const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => {
+              calls.push(clock.t - start);
+              const token = serverToken();
+              // In idToken mode expiresIn describes the (opaque) access token, not the id token sent to APIs.
+              return apiToken === 'idToken'
+                ? { accessToken: `opaque-${calls.length}`, idToken: token, refreshToken: `rotated-${calls.length}`, ...(withExpiresIn ? { expiresIn: 3600 } : {}) }
+                : { accessToken: token, refreshToken: `rotated-${calls.length}`, ...(withExpiresIn ? { expiresIn: LIFE_SECONDS } : {}) };
+            });
+            const { coordinator, store } = tab({ stored: expiredSession(), refresher, apiToken, now: clock.now });
+
+            // Ten minutes of a page asking for a token every second, renewing only when it holds no usable one.
+            const failures: unknown[] = [];
+            for (let s = 0; s < 600; s++) {
+              clock.t = start + s * 1000;
+              const current = store.current();
+              if (isUsable(current, clock.t, MIN_VALIDITY_SECONDS)) continue;
+              const result = await attempt(coordinator, current?.token ?? null);
+              if (result instanceof AuthTokensError) failures.push(result.code);
+            }
+
+            expect(failures).toEqual([]);
+            const gaps = calls.slice(1).map((at, i) => at - calls[i]);
+            // Used until minValiditySeconds before its life here is over: never past it, never renewed at once.
+            gaps.forEach((gap, i) => expect(gap).withContext(`gap ${i}`).toBeGreaterThanOrEqual((LIFE_SECONDS - MIN_VALIDITY_SECONDS - 2) * 1000));
+            gaps.forEach((gap, i) => expect(gap).withContext(`gap ${i}`).toBeLessThanOrEqual(LIFE_SECONDS * 1000));
+            expect(calls.length).toBeGreaterThanOrEqual(10);
+          });
+        }
+      }
+    }
+  });
+
+  describe('a rotated refresh token', () => {
+    it('is kept when the answer has no access token: invalid_response, and the next attempt sends it', async () => {
+      const clock = fakeClock();
+      const shared = new FakeSharedCopy();
+      const stored = expiredSession('refresh-spent');
       const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo({ refreshToken: 'rotated-x', expiresIn: 3600 });
-      const { coordinator, store, onOutcome } = tab({ stored, shared, refresher });
+      const { coordinator, store } = tab({ stored, shared, refresher, now: clock.now });
 
       const error = await rejectionOf(coordinator.refresh(stored.token));
 
       expect(error.code).toBe('invalid_response');
-      expect(store.read()).toEqual(stored);
-      expect(shared.write).not.toHaveBeenCalled();
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: false });
+      expect(store.current()).toEqual({ ...stored, refreshToken: 'rotated-x' });
+      expect(shared.value?.session).toEqual({ ...stored, refreshToken: 'rotated-x' });
+
+      refresher.and.callFake(async () => freshResponse());
+      clock.t += 2000;
+      await coordinator.refresh(stored.token);
+      expect(refresher.calls.argsFor(1)[0]).toBe('rotated-x');
     });
 
-    it('rejects invalid_response when the refresher resolves with nothing at all', async () => {
-      const stored = expiredSession();
-      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo(undefined as unknown as TokenResponse);
-      const { coordinator, store } = tab({ stored, refresher });
+    it('is kept when the answer has no id token in idToken mode, and the next attempt sends it', async () => {
+      const clock = fakeClock();
+      const stored = expiredSession('refresh-spent');
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.resolveTo({
+        accessToken: jwtExpiringIn(3600), refreshToken: 'rotated-x', expiresIn: 3600,
+      });
+      const { coordinator, store } = tab({ stored, refresher, apiToken: 'idToken', now: clock.now });
 
       const error = await rejectionOf(coordinator.refresh(stored.token));
 
       expect(error.code).toBe('invalid_response');
-      expect(store.read()).toEqual(stored);
+      expect(store.current()?.refreshToken).toBe('rotated-x');
+      expect(store.current()?.token).toBe(stored.token);
+
+      refresher.and.resolveTo({ idToken: jwtExpiringIn(3600, { jti: 'id' }), refreshToken: 'rotated-y' });
+      clock.t += 2000;
+      const session = await coordinator.refresh(stored.token);
+      expect(refresher.calls.argsFor(1)[0]).toBe('rotated-x');
+      expect(session.refreshToken).toBe('rotated-y');
     });
 
-    it('classifies a refresher that throws synchronously', async () => {
-      const stored = expiredSession();
-      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.throwError('not configured');
-      const { coordinator, store } = tab({ stored, refresher });
+    it('is revoked, not stored, when a logout came while the answer without an access token was on its way', async () => {
+      const stored = expiredSession('refresh-spent');
+      const answer = deferred<TokenResponse>();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.returnValue(answer.promise);
+      const { coordinator, store, revoke } = tab({ stored, refresher });
+      const waiting = rejectionOf(coordinator.refresh(stored.token));
+      await flushMicrotasks();
 
-      const error = await rejectionOf(coordinator.refresh(stored.token));
+      await store.replace(null);
+      answer.resolve({ refreshToken: 'rotated-x' });
+      const error = await waiting;
 
-      expect(error.code).toBe('refresh_failed');
-      expect(store.read()).toEqual(stored);
+      expect(error.code).toBe('login_required');
+      expect(store.current()).toBeNull();
+      expect(revoke).toHaveBeenCalledOnceWith('rotated-x');
     });
   });
 
   describe('without a refresh token', () => {
     it('rejects login_required without calling the refresher, and ends nothing, when nothing is stored', async () => {
-      const { coordinator, refresher, onOutcome } = tab({ stored: null });
+      const { coordinator, refresher, outcomes } = tab({ stored: null });
 
       const error = await rejectionOf(coordinator.refresh(null));
 
       expect(error.code).toBe('login_required');
       expect(refresher).not.toHaveBeenCalled();
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: false });
+      expect(outcomes).toHaveBeenCalledOnceWith({ error, ended: false });
     });
 
     it('rejects login_required without calling the refresher, and ends the session, when only an expired token is stored', async () => {
       const stored = makeSession({ token: jwtExpiringIn(-10), refreshToken: null });
-      const { coordinator, refresher, store, onOutcome } = tab({ stored });
+      const { coordinator, refresher, store, outcomes } = tab({ stored });
 
       const error = await rejectionOf(coordinator.refresh(stored.token));
 
       expect(error.code).toBe('login_required');
       expect(refresher).not.toHaveBeenCalled();
-      expect(store.read()).toBeNull();
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: true });
+      expect(store.current()).toBeNull();
+      expect(outcomes).toHaveBeenCalledOnceWith({ error, ended: true });
     });
 
-    it('calls a refresher marked usesRefreshToken = false with an empty string', async () => {
+    it('calls a refresher marked usesRefreshToken = false with an empty string (silent renewal)', async () => {
       const stored = makeSession({ token: jwtExpiringIn(-10), refreshToken: null });
       const response = { accessToken: jwtExpiringIn(3600, { jti: 'silent' }), expiresIn: 3600 };
       const refresher = Object.assign(jasmine.createSpy<RefreshFunction>('checkSession').and.resolveTo(response), { usesRefreshToken: false });
@@ -359,88 +754,69 @@ describe('coordinator', () => {
       expect(refresher).toHaveBeenCalledOnceWith('', stored);
       expect(session.token).toBe(response.accessToken);
       expect(session.refreshToken).toBeNull();
-      expect(store.read()!.token).toBe(response.accessToken);
+      expect(store.current()!.token).toBe(response.accessToken);
     });
   });
 
-  describe('the shared copy', () => {
-    it('wins over the mirror when it has been written: its usable token is adopted', async () => {
-      const mirror = expiredSession('refresh-stale');
-      const renewedElsewhere = usableSession('refresh-new');
-      const shared = new FakeSharedCopy(renewedElsewhere);
-      const { coordinator, refresher, store } = tab({ stored: mirror, shared });
+  describe('overtaken by a logout or a login in this tab', () => {
+    /** A tab whose renewal is held at the refresher until the spec answers it. */
+    async function renewalOnTheWay(shared: SharedCopy | null = null) {
+      const stored = expiredSession('refresh-spent');
+      const answer = deferred<TokenResponse>();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.returnValue(answer.promise);
+      const setup = tab({ stored, shared, refresher });
+      const waiting = attempt(setup.coordinator, stored.token);
+      await flushMicrotasks();
+      expect(refresher).toHaveBeenCalledTimes(1);
+      return { ...setup, answer, waiting, stored };
+    }
 
-      const session = await coordinator.refresh(mirror.token);
-
-      expect(refresher).not.toHaveBeenCalled();
-      expect(session).toEqual(renewedElsewhere);
-      expect(store.read()).toEqual(renewedElsewhere);
-    });
-
-    it('wins over the mirror when it has been written: its refresh token is the one spent', async () => {
-      const mirror = expiredSession('refresh-stale');
-      const shared = new FakeSharedCopy(expiredSession('refresh-current'));
-      const { coordinator, refresher } = tab({ stored: mirror, shared });
-
-      await coordinator.refresh(mirror.token);
-
-      expect(refresher.calls.argsFor(0)[0]).toBe('refresh-current');
-    });
-
-    it('leaves the mirror to serve when it has never been written (undefined), and is written afterwards', async () => {
-      const mirror = expiredSession('refresh-mirror');
-      const shared = new FakeSharedCopy(undefined);
-      const { coordinator, refresher } = tab({ stored: mirror, shared });
-
-      const session = await coordinator.refresh(mirror.token);
-
-      expect(refresher.calls.argsFor(0)[0]).toBe('refresh-mirror');
-      expect(shared.value).toEqual(session);
-    });
-
-    it('takes null (logged out in another tab) over a mirror that still shows the old session, and ends it here too', async () => {
-      const mirror = expiredSession('refresh-stale');
-      const shared = new FakeSharedCopy(null);
-      const { coordinator, refresher, store, onOutcome } = tab({ stored: mirror, shared });
-
-      const error = await rejectionOf(coordinator.refresh(mirror.token));
-
-      expect(error.code).toBe('login_required');
-      expect(refresher).not.toHaveBeenCalled();
-      expect(store.read()).toBeNull();
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: true });
-    });
-
-    it('degrades when reading it throws: warns once, and refreshes from the mirror from then on', async () => {
+    it('by a logout: writes nothing, rejects login_required, publishes nothing, and revokes the refresh token it brought back', async () => {
       const shared = new FakeSharedCopy();
-      shared.read.and.rejectWith(new DOMException('The database connection is closing.', 'InvalidStateError'));
-      const stored = expiredSession();
-      const { coordinator, refresher, store, warn } = tab({ stored, shared });
+      const { store, answer, waiting, outcomes, revoke } = await renewalOnTheWay(shared);
 
-      const first = await coordinator.refresh(stored.token);
-      const second = await coordinator.refresh(first.token);
+      const replaced = await store.replace(null);
+      const response = freshResponse();
+      answer.resolve(response);
+      const error = await waiting;
 
-      expect(refresher).toHaveBeenCalledTimes(2);
-      expect(store.read()).toEqual(second);
-      expect(shared.read).toHaveBeenCalledTimes(1);
-      expect(shared.write).not.toHaveBeenCalled();
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.calls.argsFor(0)[0]).toContain('IndexedDB');
+      expect(replaced).toEqual(['refresh-spent']);
+      expect(error instanceof AuthTokensError && error.code).toBe('login_required');
+      expect(store.current()).toBeNull();
+      expect(shared.value).toEqual(jasmine.objectContaining({ session: null }));
+      expect(outcomes).not.toHaveBeenCalled();
+      expect(revoke).toHaveBeenCalledOnceWith(response.refreshToken!);
+      // After a reload too: nothing renewed comes back.
+      expect((await store.latest()).session).toBeNull();
     });
 
-    it('degrades when writing it throws: warns once, and the new session still reaches the mirror', async () => {
+    it('by a logout, with an answer that did not rotate: revokes nothing (the logout revokes the token it held)', async () => {
+      const { store, answer, waiting, revoke } = await renewalOnTheWay();
+
+      await store.replace(null);
+      answer.resolve({ accessToken: jwtExpiringIn(3600) });
+      const error = await waiting;
+
+      expect(error instanceof AuthTokensError && error.code).toBe('login_required');
+      expect(store.current()).toBeNull();
+      expect(revoke).not.toHaveBeenCalled();
+    });
+
+    it('by a login: the new session stays, the callers get its token, nothing is published or revoked', async () => {
       const shared = new FakeSharedCopy();
-      shared.write.and.rejectWith(new DOMException('Quota exceeded.', 'QuotaExceededError'));
-      const stored = expiredSession();
-      const { coordinator, store, warn } = tab({ stored, shared });
+      const { store, answer, waiting, outcomes, revoke } = await renewalOnTheWay(shared);
 
-      const first = await coordinator.refresh(stored.token);
-      await coordinator.refresh(first.token);
-      await coordinator.save(null);
+      const login = usableSession('refresh-login');
+      await store.replace(login);
+      answer.resolve(freshResponse());
+      const result = await waiting;
 
-      expect(shared.write).toHaveBeenCalledTimes(1);
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(store.read()).toBeNull();
+      expect(result instanceof AuthTokensError).toBeFalse();
+      expect((result as Session).token).toBe(login.token);
+      expect(store.current()).toEqual(login);
+      expect(shared.value?.session).toEqual(login);
+      expect(outcomes).not.toHaveBeenCalled();
+      expect(revoke).not.toHaveBeenCalled();
     });
   });
 
@@ -456,125 +832,143 @@ describe('coordinator', () => {
       expect(refresher).toHaveBeenCalledTimes(2);
       expect(broken.run).toHaveBeenCalledTimes(1);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.calls.argsFor(0)[0]).toContain('Web Locks');
+      expect(warn.calls.argsFor(0)[0]).toContain('lock');
+    });
+
+    it('does not run the task again when it failed inside the lock', async () => {
+      const stored = expiredSession();
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(new TypeError('Failed to fetch'));
+      const lock = new RecordingLock();
+      const { coordinator, warn } = tab({ stored, lock, refresher });
+
+      await rejectionOf(coordinator.refresh(stored.token));
+
+      expect(refresher).toHaveBeenCalledTimes(1);
+      expect(warn).not.toHaveBeenCalled();
     });
 
     it('passes lock_timeout on as lock_timeout, keeps the session and does not call the refresher', async () => {
-      const timeout = new AuthTokensError('lock_timeout', 'Another tab held the refresh lock for more than 15 s.');
+      const timeout = new AuthTokensError('lock_timeout', 'Another tab held the refresh lock over 15 s.');
       const busy: Lock = { run: jasmine.createSpy('run').and.rejectWith(timeout) };
       const shared = new FakeSharedCopy();
       const stored = expiredSession();
-      const { coordinator, refresher, store, warn, onOutcome } = tab({ stored, lock: busy, shared });
+      const { coordinator, refresher, store, warn, outcomes } = tab({ stored, lock: busy, shared });
 
       const error = await rejectionOf(coordinator.refresh(stored.token));
 
       expect(error).toBe(timeout);
       expect(refresher).not.toHaveBeenCalled();
-      expect(store.read()).toEqual(stored);
-      expect(shared.write).not.toHaveBeenCalled();
+      expect(store.current()).toEqual(stored);
+      expect(shared.update).not.toHaveBeenCalled();
       expect(warn).not.toHaveBeenCalled();
-      expect(onOutcome).toHaveBeenCalledOnceWith({ error, ended: false });
+      expect(outcomes).toHaveBeenCalledOnceWith({ error, ended: false });
     });
   });
 
-  describe('save', () => {
-    it('writes the mirror at once and the shared copy under the lock', async () => {
-      const lock = new RecordingLock();
-      const shared = new FakeSharedCopy();
-      let heldWhenShared: boolean | undefined;
-      shared.write.and.callFake(async (session: Session | null) => { heldWhenShared = lock.held; shared.value = session; });
-      const { coordinator, store } = tab({ lock, shared });
-      const session = usableSession();
+  it('renews from the local copy when the shared copy fails, with one warning', async () => {
+    const shared = new FakeSharedCopy();
+    shared.rejectWith(new DOMException('The database connection is closing.', 'InvalidStateError'));
+    const stored = expiredSession();
+    const { coordinator, refresher, store, warn } = tab({ stored, shared });
 
-      const saving = coordinator.save(session);
-      const mirrorAtOnce = store.read();
-      await saving;
+    const first = await coordinator.refresh(stored.token);
+    const second = await coordinator.refresh(first.token);
 
-      expect(mirrorAtOnce).toEqual(session);
-      expect(shared.value).toEqual(session);
-      expect(heldWhenShared).toBeTrue();
-    });
-
-    it('clears both with null', async () => {
-      const stored = usableSession();
-      const shared = new FakeSharedCopy(stored);
-      const { coordinator, store } = tab({ stored, shared });
-
-      const saving = coordinator.save(null);
-      const mirrorAtOnce = store.read();
-      await saving;
-
-      expect(mirrorAtOnce).toBeNull();
-      expect(shared.value).toBeNull();
-      expect(shared.write).toHaveBeenCalledOnceWith(null);
-    });
-
-    it('writes the mirror alone without a shared copy', async () => {
-      const { coordinator, store } = tab({ shared: null });
-      const session = usableSession();
-
-      await coordinator.save(session);
-
-      expect(store.read()).toEqual(session);
-    });
+    expect(refresher).toHaveBeenCalledTimes(2);
+    expect(refresher.calls.argsFor(1)[0]).toBe(first.refreshToken!);
+    expect(store.current()).toEqual(second);
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 
   describe('with the real Web Lock and IndexedDB copy', () => {
     afterAll(() => deleteDatabase(DB_NAME));
 
-    it('renews inside the lock and writes the new set to IndexedDB and the mirror', async () => {
+    /** Tabs that share one lock and one IndexedDB record; each has its own local copy unless `kv` is shared. */
+    const tabsOver = (key: string) => (setup: Setup) => tab({
+      shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, `authTokens:refresh:${key}`, 5000), ...setup,
+    });
+
+    it('renews inside the lock and writes the new set to IndexedDB and the local copy', async () => {
       const key = uniqueName('spec-coordinator');
       const stored = expiredSession('refresh-0');
       const server = rotatingServer('refresh-0');
-      const { coordinator, store } = tab({
-        stored, refresher: server.refresher, shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, `authTokens:refresh:${key}`, 5000),
-      });
+      const { coordinator, store } = tabsOver(key)({ stored, refresher: server.refresher });
 
       const session = await coordinator.refresh(stored.token);
 
       expect(server.received).toEqual(['refresh-0']);
       expect(session.refreshToken).toBe('refresh-1');
-      expect(store.read()).toEqual(session);
-      expect(await indexedDbCopy(indexedDB, key).read()).toEqual(session);
+      expect(store.current()).toEqual(session);
+      expect((await indexedDbCopy(indexedDB, key).read())?.session).toEqual(session);
     });
 
-    it('spends a rotating refresh token once for two tabs that refresh at once, though each tab\'s mirror lags', async () => {
+    it('spends a rotating refresh token once for two tabs that refresh at once, though each tab\'s local copy lags', async () => {
       const key = uniqueName('spec-tabs');
-      const lockName = `authTokens:refresh:${key}`;
       const stored = expiredSession('refresh-0');
       const server = rotatingServer('refresh-0');
-      // Each tab has its own mirror (a localStorage that has not caught up), and shares the lock and IndexedDB.
-      const tabs = [1, 2].map(() => tab({
-        stored, refresher: server.refresher, shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, lockName, 5000),
-      }));
+      const tabs = [1, 2].map(() => tabsOver(key)({ stored, refresher: server.refresher }));
 
       const [one, two] = await Promise.all(tabs.map((t) => t.coordinator.refresh(stored.token)));
 
       expect(server.refresher).toHaveBeenCalledTimes(1);
       expect(server.received).toEqual(['refresh-0']);
       expect(one.token).toBe(two.token);
-      expect(tabs[0].store.read()!.token).toBe(one.token);
-      expect(tabs[1].store.read()!.token).toBe(one.token);
-      expect(tabs.map((t) => t.store.read()!.refreshToken)).toEqual(['refresh-1', 'refresh-1']);
-      const outcomes = tabs.map((t) => t.onOutcome.calls.argsFor(0)[0] as { adopted: boolean });
-      expect(outcomes.map((o) => o.adopted).sort()).toEqual([false, true]);
+      expect(tabs.map((t) => t.store.current()?.refreshToken)).toEqual(['refresh-1', 'refresh-1']);
+      const adopted = tabs.map((t) => (t.outcomes.calls.argsFor(0)[0] as { adopted: boolean }).adopted);
+      expect(adopted.sort()).toEqual([false, true]);
     });
 
-    it('spends each rotated refresh token once when both tabs must renew again (both got a 401)', async () => {
+    it('spends each rotated refresh token once when three tabs must renew again (all got a 401)', async () => {
       const key = uniqueName('spec-tabs');
-      const lockName = `authTokens:refresh:${key}`;
       const stored = expiredSession('refresh-0');
       const server = rotatingServer('refresh-0');
-      const tabs = [1, 2, 3].map(() => tab({
-        stored, refresher: server.refresher, shared: indexedDbCopy(indexedDB, key), lock: webLock(navigator.locks, lockName, 5000),
-      }));
+      const tabs = [1, 2, 3].map(() => tabsOver(key)({ stored, refresher: server.refresher }));
       const first = await Promise.all(tabs.map((t) => t.coordinator.refresh(stored.token)));
 
       const second = await Promise.all(tabs.map((t, i) => t.coordinator.refresh(first[i].token)));
 
       expect(server.received).toEqual(['refresh-0', 'refresh-1']);
       expect(new Set(second.map((s) => s.token)).size).toBe(1);
-      expect(tabs.every((t) => t.onOutcome.calls.all().every((call) => 'session' in call.args[0]))).toBeTrue();
+      expect(tabs.every((t) => t.outcomes.calls.all().every((call) => 'session' in call.args[0]))).toBeTrue();
+    });
+
+    describe('a logout in another tab while this tab\'s renewal is on its way', () => {
+      async function twoTabs(shareWebStorage: boolean) {
+        const key = uniqueName('spec-logout');
+        const kv = shareWebStorage ? memoryStore() : undefined;
+        const stored = expiredSession('refresh-spent');
+        const answer = deferred<TokenResponse>();
+        const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.returnValue(answer.promise);
+        const renewing = tabsOver(key)({ stored, refresher, kv });
+        const other = tabsOver(key)({ stored, kv });
+        const waiting = attempt(renewing.coordinator, stored.token);
+        // The renewal has read the copies under the lock and is waiting for the server.
+        for (let i = 0; i < 100 && refresher.calls.count() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(refresher).toHaveBeenCalledTimes(1);
+
+        await other.store.replace(null);
+        const response = freshResponse();
+        answer.resolve(response);
+        const result = await waiting;
+        return { key, renewing, other, result, response };
+      }
+
+      async function expectLoggedOut({ key, renewing, other, result, response }: Awaited<ReturnType<typeof twoTabs>>) {
+        expect(result instanceof AuthTokensError && result.code).toBe('login_required');
+        expect(renewing.outcomes).not.toHaveBeenCalled();
+        expect(renewing.revoke).toHaveBeenCalledOnceWith(response.refreshToken!);
+        expect((await indexedDbCopy(indexedDB, key).read())?.session).toBeNull();
+        expect(other.store.current()).toBeNull();
+        expect(renewing.store.current()).toBeNull();
+      }
+
+      it('writes nothing, rejects login_required, publishes nothing, and revokes what it brought back', async () => {
+        await expectLoggedOut(await twoTabs(true));
+      });
+
+      it('does the same when this tab\'s local copy has not caught up with the logout yet', async () => {
+        await expectLoggedOut(await twoTabs(false));
+      });
     });
   });
 });

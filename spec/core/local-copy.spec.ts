@@ -1,23 +1,29 @@
+import { createLocalCopy, versionKey, type LocalCopy, type Versioned } from '../../src/core/local-copy';
 import { DEFAULT_STORAGE_KEYS, type StorageKeys } from '../../src/core/settings';
 import { memoryStore, openStore, type KeyValueStore } from '../../src/core/storage';
-import { createTokenStore, type TokenStore } from '../../src/core/token-store';
 import type { Session } from '../../src/core/types';
 import { jwtExpiringIn } from '../helpers/jwt';
 
-describe('token-store', () => {
-  const keys = Object.values(DEFAULT_STORAGE_KEYS);
+describe('local-copy', () => {
+  const VERSION_KEY = 'authTokens:version:token';
+  const keys = [...Object.values(DEFAULT_STORAGE_KEYS), VERSION_KEY];
   const forget = () => keys.forEach((key) => localStorage.removeItem(key));
 
+  it('keeps the version under a key of its own, named after the token key', () => {
+    expect(versionKey(DEFAULT_STORAGE_KEYS)).toBe(VERSION_KEY);
+    expect(versionKey({ ...DEFAULT_STORAGE_KEYS, token: 'app.token' })).toBe('authTokens:version:app.token');
+  });
+
   describe('on localStorage, with the guide\'s keys', () => {
-    let store: TokenStore;
+    let copy: LocalCopy;
 
     beforeEach(() => {
       forget();
-      store = createTokenStore(openStore('localStorage', window, keys, () => undefined), DEFAULT_STORAGE_KEYS);
+      copy = createLocalCopy(openStore('localStorage', window, keys, () => undefined), DEFAULT_STORAGE_KEYS);
     });
     afterEach(forget);
 
-    it('reads a session the guide wrote through angular-storage (JSON-encoded values)', () => {
+    it('reads a session the guide wrote through angular-storage (JSON-encoded values), at version 0', () => {
       const jwt = jwtExpiringIn(3600);
       const idToken = jwtExpiringIn(3600, { aud: 'client' });
       localStorage.setItem('token', JSON.stringify(jwt));
@@ -26,77 +32,100 @@ describe('token-store', () => {
       localStorage.setItem('profile', JSON.stringify({ name: 'Ann', roles: ['admin'] }));
       localStorage.setItem('expiresAt', JSON.stringify(1700000000000));
 
-      const session = store.read();
+      const read = copy.read();
 
-      expect(session).toEqual({ token: jwt, refreshToken: 'refresh-1', idToken, profile: { name: 'Ann', roles: ['admin'] }, expiresAt: 1700000000000 });
+      expect(read).toEqual({
+        session: { token: jwt, refreshToken: 'refresh-1', idToken, profile: { name: 'Ann', roles: ['admin'] }, expiresAt: 1700000000000 },
+        // No version of this package wrote it.
+        version: 0,
+      });
     });
 
-    it('parses an unchanged session once, and sees a value written behind its back on the next read', () => {
+    it('reads the version stored under its key', () => {
+      localStorage.setItem('refreshToken', '"refresh-1"');
+      localStorage.setItem(VERSION_KEY, '12');
+
+      expect(copy.read().version).toBe(12);
+    });
+
+    it('parses an unchanged copy once, and sees a value written behind its back on the next read', () => {
       localStorage.setItem('token', JSON.stringify('opaque-1'));
       localStorage.setItem('refreshToken', JSON.stringify('refresh-1'));
+      localStorage.setItem(VERSION_KEY, '3');
       const parse = spyOn(JSON, 'parse').and.callThrough();
 
-      const first = store.read();
+      const first = copy.read();
       const parsed = parse.calls.count();
 
-      expect(store.read()).toBe(first);
+      expect(copy.read()).toBe(first);
       expect(parse.calls.count()).toBe(parsed);
 
       // As another tab, or the app with angular-storage, would write it.
       localStorage.setItem('refreshToken', JSON.stringify('refresh-2'));
 
-      expect(store.read()).toEqual({ ...first!, refreshToken: 'refresh-2' });
+      expect(copy.read()).toEqual({ session: { ...first.session!, refreshToken: 'refresh-2' }, version: 3 });
       localStorage.removeItem('token');
       localStorage.removeItem('refreshToken');
 
-      expect(store.read()).toBeNull();
+      expect(copy.read()).toEqual({ session: null, version: 3 });
     });
 
-    it('writes each value as JSON.stringify does, as angular-storage\'s store.set does', () => {
+    it('sees a new version written behind its back, even when the session keys did not change', () => {
+      localStorage.setItem('refreshToken', '"refresh-1"');
+      localStorage.setItem(VERSION_KEY, '3');
+      const first = copy.read();
+
+      localStorage.setItem(VERSION_KEY, '4');
+
+      expect(copy.read()).toEqual({ session: first.session, version: 4 });
+    });
+
+    it('writes each value as JSON.stringify does, as angular-storage\'s store.set does, and the version as a number', () => {
       const session: Session = { token: jwtExpiringIn(3600), refreshToken: 'refresh-1', idToken: 'id-1', profile: { name: 'Ann' }, expiresAt: 1700000000000 };
 
-      store.write(session);
+      copy.write({ session, version: 7 });
 
       expect(localStorage.getItem('token')).toBe(JSON.stringify(session.token));
       expect(localStorage.getItem('refreshToken')).toBe('"refresh-1"');
       expect(localStorage.getItem('idToken')).toBe('"id-1"');
       expect(localStorage.getItem('profile')).toBe('{"name":"Ann"}');
       expect(localStorage.getItem('expiresAt')).toBe('1700000000000');
+      expect(localStorage.getItem(VERSION_KEY)).toBe('7');
     });
 
     it('reads back what it wrote', () => {
-      const session: Session = { token: 'opaque', refreshToken: 'refresh-1', idToken: null, profile: ['a'], expiresAt: 1 };
+      const written: Versioned = { session: { token: 'opaque', refreshToken: 'refresh-1', idToken: null, profile: ['a'], expiresAt: 1 }, version: 5 };
 
-      store.write(session);
+      copy.write(written);
 
-      expect(store.read()).toEqual(session);
+      expect(copy.read()).toEqual(written);
     });
 
-    it('reads null when nothing is stored', () => {
-      expect(store.read()).toBeNull();
+    it('reads nothing, at version 0, when nothing is stored', () => {
+      expect(copy.read()).toEqual({ session: null, version: 0 });
     });
 
-    it('reads null when only the profile or the id token is stored', () => {
+    it('reads no session when only the profile or the id token is stored', () => {
       localStorage.setItem('profile', '{"name":"Ann"}');
       localStorage.setItem('idToken', '"id-1"');
 
-      expect(store.read()).toBeNull();
+      expect(copy.read().session).toBeNull();
     });
 
     it('reads a session with a refresh token and no token', () => {
       localStorage.setItem('refreshToken', '"refresh-1"');
 
-      expect(store.read()).toEqual({ token: null, refreshToken: 'refresh-1', idToken: null, profile: null, expiresAt: null });
+      expect(copy.read().session).toEqual({ token: null, refreshToken: 'refresh-1', idToken: null, profile: null, expiresAt: null });
     });
   });
 
   describe('garbage in storage', () => {
     let kv: KeyValueStore;
-    let store: TokenStore;
+    let copy: LocalCopy;
 
     beforeEach(() => {
       kv = memoryStore();
-      store = createTokenStore(kv, DEFAULT_STORAGE_KEYS);
+      copy = createLocalCopy(kv, DEFAULT_STORAGE_KEYS);
     });
 
     const garbageStrings: Array<[string, string]> = [
@@ -119,25 +148,25 @@ describe('token-store', () => {
           kv.set(DEFAULT_STORAGE_KEYS.token, '"token-1"');
           kv.set(DEFAULT_STORAGE_KEYS[name], raw);
 
-          const session = store.read();
+          const { session } = copy.read();
 
           expect(session![name]).toBeNull();
         });
       }
     }
 
-    it('reads null, not a session, when both the token and the refresh token are garbage', () => {
+    it('reads no session when both the token and the refresh token are garbage', () => {
       kv.set('token', '"undefined"');
       kv.set('refreshToken', '42');
 
-      expect(store.read()).toBeNull();
+      expect(copy.read().session).toBeNull();
     });
 
     it('reads a profile that is not JSON as null', () => {
       kv.set('refreshToken', '"refresh-1"');
       kv.set('profile', '{broken');
 
-      expect(store.read()!.profile).toBeNull();
+      expect(copy.read().session!.profile).toBeNull();
     });
 
     for (const [what, raw] of [['a JSON string', '"1700000000000"'], ['an object', '{}'], ['not JSON', 'NaN'], ['JSON null', 'null'],
@@ -146,46 +175,74 @@ describe('token-store', () => {
         kv.set('refreshToken', '"refresh-1"');
         kv.set('expiresAt', raw);
 
-        expect(store.read()!.expiresAt).toBeNull();
+        expect(copy.read().session!.expiresAt).toBeNull();
       });
     }
+
+    for (const [what, raw] of [['negative', '-3'], ['a JSON string', '"5"'], ['not JSON', 'five'], ['JSON null', 'null'],
+      ['an object', '{"version":5}'], ['an array', '[5]'], ['JSON true', 'true'], ['empty', '']]) {
+      it(`reads a version that is ${what} as 0, keeping the session`, () => {
+        kv.set('refreshToken', '"refresh-1"');
+        kv.set(VERSION_KEY, raw);
+
+        expect(copy.read()).toEqual({ session: jasmine.objectContaining({ refreshToken: 'refresh-1' }), version: 0 });
+      });
+    }
+
+    it('reads a version that is not finite as 0', () => {
+      kv.set('refreshToken', '"refresh-1"');
+      kv.set(VERSION_KEY, '1e400');
+
+      expect(copy.read().version).toBe(0);
+    });
   });
 
-  describe('removal', () => {
+  describe('writing', () => {
     const custom: StorageKeys = { token: 'app.token', refreshToken: 'app.refresh', profile: 'app.profile', idToken: 'app.id', expiresAt: 'app.expires' };
     let kv: KeyValueStore;
-    let store: TokenStore;
+    let copy: LocalCopy;
     const full: Session = { token: 't', refreshToken: 'r', idToken: 'i', profile: { name: 'Ann' }, expiresAt: 1 };
 
     beforeEach(() => {
       kv = memoryStore();
-      store = createTokenStore(kv, custom);
+      copy = createLocalCopy(kv, custom);
       kv.set('unrelated', '"keep me"');
-      store.write(full);
+      copy.write({ session: full, version: 1 });
     });
 
-    it('removes every key, and nothing else, on write(null)', () => {
-      store.write(null);
+    it('removes every session key, and nothing else, for a logged-out session, and keeps its version', () => {
+      copy.write({ session: null, version: 2 });
 
       expect(Object.values(custom).map((key) => kv.get(key))).toEqual([null, null, null, null, null]);
       expect(kv.get('unrelated')).toBe('"keep me"');
-      expect(store.read()).toBeNull();
-    });
-
-    it('removes every key, and nothing else, on clear()', () => {
-      store.clear();
-
-      expect(Object.values(custom).map((key) => kv.get(key))).toEqual([null, null, null, null, null]);
-      expect(kv.get('unrelated')).toBe('"keep me"');
+      // The logout's version stays, so that a renewal that read version 1 knows it was overtaken.
+      expect(kv.get('authTokens:version:app.token')).toBe('2');
+      expect(copy.read()).toEqual({ session: null, version: 2 });
     });
 
     it('removes the keys of null fields instead of writing "null"', () => {
-      store.write({ token: 't2', refreshToken: 'r', idToken: null, profile: null, expiresAt: null });
+      copy.write({ session: { token: 't2', refreshToken: 'r', idToken: null, profile: null, expiresAt: null }, version: 2 });
 
       expect(kv.get('app.id')).toBeNull();
       expect(kv.get('app.profile')).toBeNull();
       expect(kv.get('app.expires')).toBeNull();
-      expect(store.read()).toEqual({ token: 't2', refreshToken: 'r', idToken: null, profile: null, expiresAt: null });
+      expect(copy.read()).toEqual({ session: { token: 't2', refreshToken: 'r', idToken: null, profile: null, expiresAt: null }, version: 2 });
+    });
+
+    it('writes the version before the session, so a tab told of the new session by the storage event sees its version', () => {
+      const set = spyOn(kv, 'set').and.callThrough();
+      const remove = spyOn(kv, 'remove').and.callThrough();
+
+      copy.write({ session: { ...full, token: 't2' }, version: 2 });
+
+      expect(set.calls.first().args).toEqual(['authTokens:version:app.token', '2']);
+      expect(remove).not.toHaveBeenCalled();
+
+      set.calls.reset();
+      copy.write({ session: null, version: 3 });
+
+      expect(set.calls.allArgs()).toEqual([['authTokens:version:app.token', '3']]);
+      expect(remove.calls.count()).toBe(5);
     });
   });
 });

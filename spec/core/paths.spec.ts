@@ -38,6 +38,31 @@ describe('paths', () => {
       }
     });
 
+    it('drops paths that become //host once their dot segments are resolved', () => {
+      // A browser (and whoever writes the path back into a URL) resolves `.` and `..`, `%2e` included:
+      // `/.//evil.example` is `//evil.example` to it, another host.
+      for (const value of ['/.//evil.example', '/..//evil.example', '/%2e//evil.example', '/%2E//evil.example',
+        '/%2e%2e//evil.example', '/%2E%2E//evil.example', '/.%2e//evil.example', '/a/..//evil.example',
+        '/a/%2e%2e//evil.example', '/a/b/../..//evil.example', '/%2e/%2e//evil.example', '/.//evil.example/x?y=1#z']) {
+        expect(safeReturnTo(value)).withContext(JSON.stringify(value)).toBeNull();
+      }
+    });
+
+    it('drops paths that become //host once percent-decoded and resolved', () => {
+      // Login pages that decode the parameter before navigating see the decoded form.
+      for (const value of ['/./%2F/evil.example', '/.%2F/evil.example', '/%2e%2F/evil.example', '/%2E%2F%2Fevil.example',
+        '/a/..%2F/evil.example', '/a/%2e%2e%2F%2Fevil.example', '/%2e%2e/%2Fevil.example']) {
+        expect(safeReturnTo(value)).withContext(JSON.stringify(value)).toBeNull();
+      }
+    });
+
+    it('keeps ordinary local paths with dot segments, queries and hashes, as they were written', () => {
+      for (const value of ['/a/./b', '/a/b/../c?x=1#y', '/docs/../private?tab=2&q=a%20b#top', '/..', '/./private',
+        '/%2e%2e/private', '/a%2Fb?next=%2Fc#d', '/search?q=.%2F%2F#./']) {
+        expect(safeReturnTo(value)).withContext(JSON.stringify(value)).toBe(value);
+      }
+    });
+
     it('drops what is not a string', () => {
       for (const value of [null, undefined, 1, {}, ['/private']]) expect(safeReturnTo(value)).toBeNull();
     });

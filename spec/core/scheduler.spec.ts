@@ -1,307 +1,362 @@
-import { AuthTokensError, type AuthTokensErrorCode } from '../../src/core/errors';
 import { createRenewalScheduler, type RenewalScheduler, type RenewalSchedulerOptions } from '../../src/core/scheduler';
 import type { Session } from '../../src/core/types';
+import { flushMicrotasks } from '../helpers/fakes';
 import { makeJwt } from '../helpers/jwt';
 
 describe('scheduler', () => {
+  // Whole seconds, so that a JWT's `exp` falls exactly where the spec expects it.
   const START = Date.UTC(2030, 0, 1);
-  let stored: Session | null;
-  let renew: jasmine.Spy<() => Promise<unknown>>;
+  let clock: number;
+  let timers: Map<number, { at: number; fn: () => void }>;
+  let lastTimerId: number;
   let setTimer: jasmine.Spy<(fn: () => void, ms: number) => unknown>;
-  let onError: jasmine.Spy<(error: unknown) => void>;
+  let clearTimer: jasmine.Spy<(id: unknown) => void>;
+  /** What the session manager would say is renewable. */
+  let stored: Session | null;
+  let retryUntil: number;
+  let listeners: Set<(renewed: boolean) => void>;
+  let subscribe: jasmine.Spy<RenewalSchedulerOptions['subscribe']>;
+  let unsubscribe: jasmine.Spy<() => void>;
+  let renew: jasmine.Spy<() => Promise<unknown>>;
   let win: EventTarget;
   let doc: EventTarget & { visibilityState: DocumentVisibilityState };
   let scheduler: RenewalScheduler;
   let issued: number;
 
   /** Seconds since the spec started. */
-  const elapsed = () => (Date.now() - START) / 1000;
+  const elapsed = () => (clock - START) / 1000;
   /** A JWT issued now that lives `seconds`. */
   const jwt = (seconds: number) => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(clock / 1000);
     return makeJwt({ sub: 'user-1', iat: now, exp: now + seconds, n: issued++ });
   };
   const session = (token: string | null, refreshToken: string | null = 'rt-1', expiresAt: number | null = null): Session =>
     ({ token, refreshToken, idToken: null, profile: null, expiresAt });
-  /** Lets the native promises of a renewal settle (jasmine.clock() leaves microtasks alone). */
-  const settle = async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  };
-  const fail = (code: AuthTokensErrorCode) => () => Promise.reject(new AuthTokensError(code, code));
+  /** Tells the scheduler what the coordinator published, as the session manager does. */
+  const publish = (renewed: boolean) => [...listeners].forEach((listener) => listener(renewed));
+
+  /**
+   * Moves the fake clock by `ms`, firing the timers that fall due on the way, in order. A scheduler that
+   * re-arms at once in a loop would never let the clock move: that fails the spec instead of hanging it.
+   */
+  async function advance(ms: number) {
+    const end = clock + ms;
+    for (let fired = 0; ; fired++) {
+      if (fired > 1000) throw new Error('the timers loop: over 1,000 fired in one advance');
+      const due = [...timers].filter(([, timer]) => timer.at <= end).sort(([, a], [, b]) => a.at - b.at)[0];
+      if (!due) break;
+      timers.delete(due[0]);
+      clock = Math.max(clock, due[1].at);
+      due[1].fn();
+      await flushMicrotasks();
+    }
+    clock = end;
+    await flushMicrotasks();
+  }
+
+  /** A sleeping machine: the clock moves on, and the timers, stalled, fall due that much later. */
+  function sleep(ms: number) {
+    clock += ms;
+    timers.forEach((timer) => { timer.at += ms; });
+  }
 
   function create(options: Partial<RenewalSchedulerOptions> = {}) {
     scheduler = createRenewalScheduler({
-      now: () => Date.now(),
-      read: () => stored,
+      now: () => clock,
+      renewable: () => stored,
+      retryAt: () => retryUntil,
       renew,
+      subscribe,
       renewBeforeSeconds: 60,
-      minValiditySeconds: 5,
       setTimeout: setTimer,
-      clearTimeout: (id) => clearTimeout(id as number),
+      clearTimeout: clearTimer,
       events: { target: win, document: doc as unknown as Document },
-      onError,
       ...options,
     });
     return scheduler;
   }
 
   beforeEach(() => {
-    jasmine.clock().install();
-    jasmine.clock().mockDate(new Date(START));
+    clock = START;
+    timers = new Map();
+    lastTimerId = 0;
+    setTimer = jasmine.createSpy<(fn: () => void, ms: number) => unknown>('setTimeout').and.callFake((fn, ms) => {
+      timers.set(++lastTimerId, { at: clock + ms, fn });
+      return lastTimerId;
+    });
+    clearTimer = jasmine.createSpy<(id: unknown) => void>('clearTimeout').and.callFake((id) => { timers.delete(id as number); });
     issued = 0;
     stored = null;
-    // A renewal stores a new one-hour token, as the service does.
-    renew = jasmine.createSpy('renew').and.callFake(() => {
-      stored = session(jwt(3600));
-      return Promise.resolve();
+    retryUntil = 0;
+    listeners = new Set();
+    unsubscribe = jasmine.createSpy('unsubscribe');
+    subscribe = jasmine.createSpy<RenewalSchedulerOptions['subscribe']>('subscribe').and.callFake((listener) => {
+      listeners.add(listener);
+      return unsubscribe.and.callFake(() => { listeners.delete(listener); });
     });
-    setTimer = jasmine.createSpy('setTimeout').and.callFake((fn: () => void, ms: number) => setTimeout(fn, ms));
-    onError = jasmine.createSpy('onError');
+    // As the coordinator and the manager do: a new one-hour token is stored, then the outcome is published.
+    renew = jasmine.createSpy('renew').and.callFake(async () => {
+      stored = session(jwt(3600));
+      publish(true);
+    });
     win = new EventTarget();
     doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
   });
 
-  afterEach(() => {
-    scheduler?.stop();
-    jasmine.clock().uninstall();
-  });
+  afterEach(() => scheduler?.stop());
 
-  it('renews renewBeforeSeconds before expiry, then re-arms for the new token', async () => {
+  it('renews renewBeforeSeconds before expiry, then re-arms once, through the subscription, for the new token', async () => {
     stored = session(jwt(3600));
     create().start();
-    jasmine.clock().tick(3539_000);
+    await advance(3539_000);
     expect(renew).not.toHaveBeenCalled();
-    jasmine.clock().tick(1000);
+    const armedBefore = setTimer.calls.count();
+    await advance(1000);
     expect(renew).toHaveBeenCalledTimes(1);
-    await settle();
-    jasmine.clock().tick(3539_000);
+    // One timer for the new token: the outcome was handled once.
+    expect(setTimer.calls.count() - armedBefore).toBe(1);
+    expect(timers.size).toBe(1);
+
+    await advance(3539_000);
     expect(renew).toHaveBeenCalledTimes(1);
-    jasmine.clock().tick(1000);
+    await advance(1000);
     expect(renew).toHaveBeenCalledTimes(2);
   });
 
-  it('renews a token shorter than the margin half-way through its life, not in a loop', async () => {
-    stored = session(jwt(30));
-    renew.and.callFake(() => {
-      stored = session(jwt(30));
-      return Promise.resolve();
-    });
-    create().start();
-    jasmine.clock().tick(14_999);
-    expect(renew).not.toHaveBeenCalled();
-    jasmine.clock().tick(1);
-    expect(renew).toHaveBeenCalledTimes(1);
-    await settle();
-    jasmine.clock().tick(14_999);
-    expect(renew).toHaveBeenCalledTimes(1);
-    jasmine.clock().tick(1);
-    expect(renew).toHaveBeenCalledTimes(2);
-  });
-
-  it('neither renews a 40-day token at once nor re-arms its timer in a loop', () => {
-    stored = session(jwt(40 * 24 * 3600));
-    create().start();
-    jasmine.clock().tick(0);
-    expect(setTimer).toHaveBeenCalledTimes(1);
-    jasmine.clock().tick(59_999);
-    expect(setTimer).toHaveBeenCalledTimes(1);
-    // A short wait, then the clock is looked at again (setTimeout fires at once past 2^31-1 ms).
-    jasmine.clock().tick(1);
-    expect(setTimer).toHaveBeenCalledTimes(2);
-    expect(renew).not.toHaveBeenCalled();
-    expect(Math.max(...setTimer.calls.allArgs().map(([, ms]) => ms))).toBeLessThanOrEqual(60_000);
-  });
-
-  it('renews at once when started on an expired token with a refresh token', () => {
-    stored = session(jwt(-10));
-    create().start();
-    jasmine.clock().tick(0);
-    expect(renew).toHaveBeenCalledTimes(1);
-  });
-
-  it('arms nothing without a session, without a refresh token, or for a token of unknown life', () => {
-    create().start();
-    stored = session(jwt(3600), null);
-    scheduler.reschedule();
-    stored = session('garbage');
-    scheduler.reschedule();
-    jasmine.clock().tick(3600_000);
-    expect(setTimer).not.toHaveBeenCalled();
-    expect(renew).not.toHaveBeenCalled();
-  });
-
-  it('counts an opaque token\'s life from when it first saw it, however often it looks again', () => {
-    // Life 60 s from first sight: the 60 s margin is capped at half of it, so renewal is due at 30 s.
-    stored = session('opaque', 'rt-1', START + 60_000);
-    create().start();
-    jasmine.clock().tick(20_000);
-    scheduler.reschedule();
-    jasmine.clock().tick(9_999);
-    expect(renew).not.toHaveBeenCalled();
-    jasmine.clock().tick(1);
-    expect(renew).toHaveBeenCalledTimes(1);
-  });
-
-  it('re-checks when the page becomes visible again or the machine comes back online', async () => {
-    stored = session(jwt(3600));
-    create().start();
-    // A sleeping machine: the clock moves on, the timer does not fire.
-    jasmine.clock().mockDate(new Date(START + 3550_000));
-    doc.visibilityState = 'hidden';
-    doc.dispatchEvent(new Event('visibilitychange'));
-    jasmine.clock().tick(0);
-    expect(renew).not.toHaveBeenCalled();
-    doc.visibilityState = 'visible';
-    doc.dispatchEvent(new Event('visibilitychange'));
-    jasmine.clock().tick(0);
-    expect(renew).toHaveBeenCalledTimes(1);
-    await settle();
-
-    stored = session(jwt(3600));
-    jasmine.clock().mockDate(new Date(START + 2 * 3600_000));
-    win.dispatchEvent(new Event('online'));
-    jasmine.clock().tick(0);
-    expect(renew).toHaveBeenCalledTimes(2);
-  });
-
-  it('retries transient failures with backoff while the token is usable, then leaves it to requests', async () => {
-    const times: number[] = [];
-    renew.and.callFake(() => {
-      times.push(elapsed());
-      return Promise.reject(new AuthTokensError('refresh_failed', 'offline'));
-    });
-    stored = session(jwt(3600));
-    create().start();
-    jasmine.clock().tick(3539_000);
-    for (let i = 0; i < 100; i++) {
-      jasmine.clock().tick(1000);
-      await settle();
-    }
-    // Due at 3540 s; usable until 3595 s (minValiditySeconds 5), so the attempt at 3600 s is the last.
-    expect(times).toEqual([3540, 3542, 3546, 3554, 3570, 3600]);
-    for (let i = 0; i < 600; i++) {
-      jasmine.clock().tick(1000);
-      await settle();
-    }
-    expect(renew).toHaveBeenCalledTimes(6);
-    expect(onError).not.toHaveBeenCalled();
-  });
-
-  for (const code of ['lock_timeout', 'invalid_response'] as const) {
-    it(`retries after ${code}`, async () => {
-      stored = session(jwt(3600));
-      renew.and.callFake(fail(code));
+  for (const settles of ['resolves', 'rejects'] as const) {
+    it(`re-arms only through the subscription: a renewal that ${settles} with nothing published arms nothing`, async () => {
+      stored = session(jwt(-10));
+      renew.and.callFake(() => (settles === 'resolves' ? Promise.resolve() : Promise.reject(new Error('failed'))));
       create().start();
-      jasmine.clock().tick(3540_000);
-      await settle();
-      jasmine.clock().tick(2000);
+      await advance(0);
+      expect(renew).toHaveBeenCalledTimes(1);
+      expect(setTimer).toHaveBeenCalledTimes(1);
+
+      await advance(600_000);
+      expect(renew).toHaveBeenCalledTimes(1);
+      expect(setTimer).toHaveBeenCalledTimes(1);
+
+      // The outcome arrives through the subscription: the timer is armed again, once.
+      publish(false);
+      expect(setTimer).toHaveBeenCalledTimes(2);
+      await advance(0);
       expect(renew).toHaveBeenCalledTimes(2);
     });
   }
 
-  it('keeps its backoff when told to reschedule after every failure, so reporting failures cannot loop', async () => {
-    stored = session(jwt(3600));
-    renew.and.callFake(() => {
-      // As the service does: every refresh outcome reschedules.
-      scheduler.reschedule();
-      return Promise.reject(new AuthTokensError('refresh_failed', 'offline'));
+  it('renews a token shorter than the margin half-way through its life, not in a loop', async () => {
+    stored = session(jwt(30));
+    renew.and.callFake(async () => {
+      stored = session(jwt(30));
+      publish(true);
     });
     create().start();
-    jasmine.clock().tick(3540_000);
-    await settle();
-    scheduler.reschedule();
-    jasmine.clock().tick(1999);
-    await settle();
+    await advance(14_999);
+    expect(renew).not.toHaveBeenCalled();
+    await advance(1);
     expect(renew).toHaveBeenCalledTimes(1);
-    jasmine.clock().tick(1);
+    await advance(14_999);
+    expect(renew).toHaveBeenCalledTimes(1);
+    await advance(1);
     expect(renew).toHaveBeenCalledTimes(2);
   });
 
-  it('stops after login_required: the session is over', async () => {
-    stored = session(jwt(3600));
-    renew.and.callFake(fail('login_required'));
+  it('waits a minute at most for a 40-day token, looks at the clock again, and neither renews nor loops', async () => {
+    stored = session(jwt(40 * 24 * 3600));
     create().start();
-    jasmine.clock().tick(3540_000);
-    await settle();
-    scheduler.reschedule();
-    jasmine.clock().tick(600_000);
-    await settle();
-    expect(renew).toHaveBeenCalledTimes(1);
-    expect(onError).not.toHaveBeenCalled();
-
-    // A new session (login) is armed again.
-    renew.and.callFake(() => Promise.resolve());
-    stored = session(jwt(3600));
-    scheduler.reschedule();
-    jasmine.clock().tick(3540_000);
-    expect(renew).toHaveBeenCalledTimes(2);
+    expect(setTimer.calls.argsFor(0)[1]).toBe(60_000);
+    await advance(59_999);
+    expect(setTimer).toHaveBeenCalledTimes(1);
+    await advance(1);
+    // Woken after the clamped wait: one new timer, not a burst of them (setTimeout fires at once past 2^31-1 ms).
+    expect(setTimer).toHaveBeenCalledTimes(2);
+    await advance(10 * 60_000);
+    expect(setTimer).toHaveBeenCalledTimes(12);
+    expect(renew).not.toHaveBeenCalled();
+    expect(Math.max(...setTimer.calls.allArgs().map(([, ms]) => ms))).toBe(60_000);
   });
 
-  it('reports an unexpected error once and does not repeat it', async () => {
-    const bug = new TypeError('bug');
-    stored = session(jwt(3600));
-    renew.and.callFake(() => Promise.reject(bug));
-    create().start();
-    jasmine.clock().tick(3540_000);
-    await settle();
-    jasmine.clock().tick(600_000);
-    expect(renew).toHaveBeenCalledTimes(1);
-    expect(onError).toHaveBeenCalledOnceWith(bug);
-  });
-
-  it('backs off when a renewal leaves the same token in place', async () => {
-    stored = session(jwt(3600));
-    renew.and.callFake(() => Promise.resolve());
-    create().start();
-    jasmine.clock().tick(3540_000);
-    await settle();
-    jasmine.clock().tick(1999);
-    expect(renew).toHaveBeenCalledTimes(1);
-    jasmine.clock().tick(1);
-    expect(renew).toHaveBeenCalledTimes(2);
-  });
-
-  it('does not start a second renewal while one is under way', async () => {
-    let finish!: () => void;
-    renew.and.callFake(() => new Promise<void>((resolve) => { finish = resolve; }));
+  it('renews at once when started on an expired token', async () => {
     stored = session(jwt(-10));
     create().start();
-    jasmine.clock().tick(0);
-    win.dispatchEvent(new Event('online'));
-    jasmine.clock().tick(0);
-    expect(renew).toHaveBeenCalledTimes(1);
-    stored = session(jwt(3600));
-    finish();
-    await settle();
-    jasmine.clock().tick(60_000);
+    await advance(0);
     expect(renew).toHaveBeenCalledTimes(1);
   });
 
-  it('is safe to start and stop twice; stop cancels the timer and stops listening', () => {
+  it('renews at once a session that holds a refresh token but garbage in place of the token', async () => {
+    stored = session(null);
+    create().start();
+    await advance(0);
+    expect(renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('arms for a renewable session without a refresh token (silent renewal), and renews it ahead of expiry', async () => {
+    stored = session(jwt(3600), null);
+    renew.and.callFake(async () => {
+      stored = session(jwt(3600), null);
+      publish(true);
+    });
+    create().start();
+    expect(setTimer).toHaveBeenCalledTimes(1);
+    await advance(3540_000);
+    expect(renew).toHaveBeenCalledTimes(1);
+    await advance(3540_000);
+    expect(renew).toHaveBeenCalledTimes(2);
+  });
+
+  it('arms nothing when there is nothing to renew, or for a token of unknown life; a login arms it', async () => {
+    create().start();
+    stored = session('opaque-without-expiry');
+    publish(false);
+    await advance(3600_000);
+    expect(setTimer).not.toHaveBeenCalled();
+    expect(renew).not.toHaveBeenCalled();
+
+    stored = session(jwt(3600));
+    publish(false);
+    await advance(3540_000);
+    expect(renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts an opaque token\'s life from when it first saw it, however often it looks again', async () => {
+    // Life 60 s from first sight: the 60 s margin is capped at half of it, so renewal is due at 30 s.
+    stored = session('opaque', 'rt-1', START + 60_000);
+    create().start();
+    await advance(20_000);
+    publish(false);
+    await advance(9_999);
+    expect(renew).not.toHaveBeenCalled();
+    await advance(1);
+    expect(renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('looks at the clock again when the page becomes visible or the machine comes back online', async () => {
+    stored = session(jwt(3600));
+    create().start();
+    sleep(3550_000);
+    doc.visibilityState = 'hidden';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    await advance(0);
+    expect(renew).not.toHaveBeenCalled();
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    await advance(0);
+    expect(renew).toHaveBeenCalledTimes(1);
+
+    sleep(3600_000);
+    win.dispatchEvent(new Event('online'));
+    await advance(0);
+    expect(renew).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits for retryAt() when the coordinator is backing off, whatever wakes it', async () => {
+    stored = session(jwt(-10));
+    retryUntil = START + 10_000;
+    create().start();
+    await advance(5_000);
+    win.dispatchEvent(new Event('online'));
+    publish(false);
+    await advance(4_999);
+    expect(renew).not.toHaveBeenCalled();
+    await advance(1);
+    expect(renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('re-arms for retryAt() after a failure is published', async () => {
+    stored = session(jwt(3600));
+    renew.and.callFake(async () => {
+      // A failure: the session is kept and the coordinator backs off for 4 s.
+      retryUntil = clock + 4000;
+      publish(false);
+      throw new Error('refresh_failed');
+    });
+    create().start();
+    await advance(3540_000);
+    expect(renew).toHaveBeenCalledTimes(1);
+    await advance(3_999);
+    expect(renew).toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(renew).toHaveBeenCalledTimes(2);
+  });
+
+  it('pauses 2 s, 4 s, ... 30 s between renewals that succeed with a token already due again, and never loops', async () => {
+    const times: number[] = [];
+    /** Usable for 30 s more, but a one-hour JWT's renewal time (60 s before expiry) has already passed. */
+    const alreadyDue = () => session(jwt(3600), 'rt-1', clock + 30_000);
+    stored = alreadyDue();
+    renew.and.callFake(async () => {
+      times.push(elapsed());
+      stored = alreadyDue();
+      publish(true);
+    });
+    create().start();
+    await advance(125_000);
+
+    expect(times).toEqual([0, 2, 6, 14, 30, 60, 90, 120]);
+  });
+
+  it('starts the pauses afresh once a renewal brings a token that is not due', async () => {
+    const times: number[] = [];
+    let answers = [false, false, true, false];
+    stored = session(jwt(3600), 'rt-1', clock + 30_000);
+    renew.and.callFake(async () => {
+      times.push(elapsed());
+      const good = answers[0] ?? false;
+      answers = answers.slice(1);
+      stored = good ? session(jwt(3600)) : session(jwt(3600), 'rt-1', clock + 30_000);
+      publish(true);
+    });
+    create().start();
+    await advance(0);
+    await advance(6_000);
+    expect(times).toEqual([0, 2, 6]);
+    // The good token (at 6 s) is renewed 60 s before its expiry; then the next due answer pauses 2 s, not 8 s.
+    await advance(3540_000 + 2_000);
+    expect(times).toEqual([0, 2, 6, 3546, 3548]);
+  });
+
+  it('is safe to start and stop twice; stop unsubscribes, cancels the timer and stops listening', async () => {
     stored = session(jwt(3600));
     create();
     scheduler.start();
     scheduler.start();
+    expect(subscribe).toHaveBeenCalledTimes(1);
     expect(setTimer).toHaveBeenCalledTimes(1);
+
     scheduler.stop();
     scheduler.stop();
-    jasmine.clock().mockDate(new Date(START + 3550_000));
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
+    expect(timers.size).toBe(0);
+    clock = START + 3550_000;
     win.dispatchEvent(new Event('online'));
     doc.dispatchEvent(new Event('visibilitychange'));
-    scheduler.reschedule();
-    jasmine.clock().tick(3600_000);
+    await advance(3600_000);
     expect(renew).not.toHaveBeenCalled();
     expect(setTimer).toHaveBeenCalledTimes(1);
 
     scheduler.start();
-    jasmine.clock().tick(0);
+    expect(subscribe).toHaveBeenCalledTimes(2);
+    await advance(0);
     expect(renew).toHaveBeenCalledTimes(1);
   });
 
-  it('works with the global timers and without events', () => {
-    stored = session(jwt(3600));
-    create({ setTimeout: undefined, clearTimeout: undefined, events: undefined }).start();
-    jasmine.clock().tick(3540_000);
-    expect(renew).toHaveBeenCalledTimes(1);
+  describe('with the global timers', () => {
+    beforeEach(() => {
+      jasmine.clock().install();
+      jasmine.clock().mockDate(new Date(START));
+    });
+    afterEach(() => {
+      scheduler?.stop();
+      jasmine.clock().uninstall();
+    });
+
+    it('works without timer options and without events', () => {
+      stored = session(jwt(3600));
+      create({ now: () => Date.now(), setTimeout: undefined, clearTimeout: undefined, events: undefined }).start();
+      jasmine.clock().tick(3539_999);
+      expect(renew).not.toHaveBeenCalled();
+      jasmine.clock().tick(1);
+      expect(renew).toHaveBeenCalledTimes(1);
+    });
   });
 });

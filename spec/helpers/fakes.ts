@@ -1,4 +1,5 @@
 import type { Lock } from '../../src/core/lock';
+import type { Versioned } from '../../src/core/local-copy';
 import type { SharedCopy } from '../../src/core/shared-copy';
 import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
 import { jwtExpiringIn } from './jwt';
@@ -35,11 +36,51 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
   return { token: jwtExpiringIn(3600), idToken: null, refreshToken: 'refresh-1', profile: null, expiresAt: null, ...overrides };
 }
 
-/** The shared copy in memory: `value` undefined means "never written", null "logged out". */
+/**
+ * The shared copy in memory, with `indexedDbCopy`'s semantics: `value` undefined means "no usable record",
+ * a record with a null session "logged out"; `update` reads and writes in one step, as its transaction does.
+ * `rejectWith` and `neverAnswer` make calls fail as a broken or hung IndexedDB does, applying nothing.
+ */
 export class FakeSharedCopy implements SharedCopy {
-  constructor(public value: Session | null | undefined = undefined) {}
-  readonly read = jasmine.createSpy('shared.read').and.callFake(async () => this.value);
-  readonly write = jasmine.createSpy('shared.write').and.callFake(async (session: Session | null) => { this.value = session; });
+  private outage: { error: unknown; hang: boolean; calls: number } | null = null;
+
+  constructor(public value: Versioned | undefined = undefined) {}
+
+  readonly read = jasmine.createSpy<SharedCopy['read']>('shared.read').and.callFake(() => this.answer(() => this.value));
+
+  readonly update = jasmine.createSpy<SharedCopy['update']>('shared.update').and.callFake((next) =>
+    this.answer(() => {
+      const current = this.value;
+      const record = next(current);
+      if (record) this.value = record;
+      else if (record === null) this.value = undefined;
+      return current;
+    }));
+
+  /** The next `calls` calls of read or update (every call by default) reject with `error`. */
+  rejectWith(error: unknown, calls = Infinity): void {
+    this.outage = { error, hang: false, calls };
+  }
+
+  /** The next `calls` calls of read or update (every call by default) never settle, as a blocked open. */
+  neverAnswer(calls = Infinity): void {
+    this.outage = { error: undefined, hang: true, calls };
+  }
+
+  /** Ends `rejectWith` and `neverAnswer`. */
+  answerAgain(): void {
+    this.outage = null;
+  }
+
+  private answer<T>(work: () => T): Promise<T> {
+    const outage = this.outage;
+    if (outage && outage.calls > 0) {
+      outage.calls--;
+      return outage.hang ? new Promise<T>(() => undefined) : Promise.reject(outage.error);
+    }
+    // Settled in a later turn, as IndexedDB answers.
+    return Promise.resolve().then(work);
+  }
 }
 
 /** An exclusive lock within one page that tells whether it is held; for checking what runs under it. */

@@ -1,4 +1,4 @@
-import type * as auth0 from 'auth0-js';
+import * as auth0 from 'auth0-js';
 import { AuthTokensError } from '../../src/core/errors';
 import type { Session } from '../../src/core/types';
 import { auth0CheckSession, auth0RefreshToken, auth0Revoke, type Auth0Deps, type Auth0Options } from '../../src/refreshers/auth0';
@@ -8,6 +8,8 @@ import { expectAuthTokensError as expectErrorHiding, rejectionOf } from '../help
 describe('auth0 refreshers', () => {
   const DOMAIN = 'tenant.example.test';
   const REFRESH_TOKEN = 'v1.rt-secret/+=&value';
+  const NEW_REFRESH_TOKEN = 'v1.rt-rotated-secret';
+  const ACCESS_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.at-secret.sig';
   const session: Session = makeSession({ refreshToken: REFRESH_TOKEN });
 
   type Callback = (error: unknown, result?: unknown) => void;
@@ -46,7 +48,15 @@ describe('auth0 refreshers', () => {
   }
 
 
-  const expectAuthTokensError = (error: unknown, code: AuthTokensError['code']) => expectErrorHiding(error, code, REFRESH_TOKEN);
+  /** An AuthTokensError with `code` that carries no token in its message, its string form or its cause. */
+  function expectAuthTokensError(error: unknown, code: AuthTokensError['code']): void {
+    expectErrorHiding(error, code, REFRESH_TOKEN);
+    for (const token of [REFRESH_TOKEN, NEW_REFRESH_TOKEN, ACCESS_TOKEN]) {
+      expect(JSON.stringify((error as AuthTokensError).cause) ?? '').withContext('cause').not.toContain(token);
+      expect((error as AuthTokensError).message).withContext('message').not.toContain(token);
+      expect(String(error)).withContext('String(error)').not.toContain(token);
+    }
+  }
 
   describe('auth0RefreshToken', () => {
     it('creates one Authentication on first use, form-encoded and without telemetry', async () => {
@@ -103,31 +113,53 @@ describe('auth0 refreshers', () => {
       expect(response).toEqual({ accessToken: 'at-2', idToken: 'id-2', refreshToken: 'rt-2', expiresIn: 86400, scope: 'openid offline_access', tokenType: 'Bearer' });
     });
 
-    it('rejects a text answer (auth0-js resolves it as a string) as invalid_response', async () => {
-      const { deps } = fakeAuth0({ error: null, result: '<html>login</html>' });
+    it('rejects a text answer (auth0-js resolves it as a string) as invalid_response, without the text on cause', async () => {
+      // A form-encoded answer holds the new tokens.
+      const { deps } = fakeAuth0({ error: null, result: `access_token=${ACCESS_TOKEN}&refresh_token=${NEW_REFRESH_TOKEN}` });
 
-      expectAuthTokensError(await rejectionOf(auth0RefreshToken({ domain: DOMAIN, clientID: 'abc' }, deps)(REFRESH_TOKEN, session)), 'invalid_response');
+      const rejection = await rejectionOf(auth0RefreshToken({ domain: DOMAIN, clientID: 'abc' }, deps)(REFRESH_TOKEN, session));
+
+      expectAuthTokensError(rejection, 'invalid_response');
+      expect(rejection.cause).toEqual({ type: 'string' });
     });
 
-    const failures: Array<{ what: string; error: object; code: AuthTokensError['code'] }> = [
-      { what: '403 invalid_grant', error: { code: 'invalid_grant', description: 'Unknown or invalid refresh token.', statusCode: 403, original: {} }, code: 'login_required' },
-      { what: '401 invalid_client', error: { code: 'invalid_client', description: 'no', statusCode: 401, original: {} }, code: 'login_required' },
-      { what: '400 invalid_request', error: { code: 'invalid_request', statusCode: 400, original: {} }, code: 'refresh_failed' },
-      { what: '500', error: { statusCode: 500, code: null, description: null, original: {} }, code: 'refresh_failed' },
-      { what: '503 claiming invalid_grant', error: { code: 'invalid_grant', statusCode: 503, original: {} }, code: 'refresh_failed' },
-      { what: '429', error: { code: 'too_many_requests', statusCode: 429, original: {} }, code: 'refresh_failed' },
-      { what: 'a network failure', error: { original: new Error('Request has been terminated'), code: undefined }, code: 'refresh_failed' },
-      { what: 'a network failure naming a refusal', error: { original: new Error('terminated'), code: 'invalid_grant' }, code: 'refresh_failed' },
+    /** An auth0-js error as its response handler builds it: `original` is superagent's, with the request it sent. */
+    const auth0Error = (fields: Record<string, unknown>) => ({
+      ...fields,
+      original: { status: fields.statusCode, response: { req: { method: 'POST', _data: { grant_type: 'refresh_token', refresh_token: REFRESH_TOKEN } } } },
+    });
+
+    const failures: Array<{ what: string; error: object; code: AuthTokensError['code']; cause: object }> = [
+      { what: '400 invalid_request "Token has been revoked"', error: auth0Error({ code: 'invalid_request', description: 'Token has been revoked', statusCode: 400 }), code: 'login_required', cause: { code: 'invalid_request', description: 'Token has been revoked', statusCode: 400 } },
+      { what: '400 invalid_grant', error: auth0Error({ code: 'invalid_grant', description: 'grant request is invalid', statusCode: 400 }), code: 'login_required', cause: { code: 'invalid_grant', description: 'grant request is invalid', statusCode: 400 } },
+      { what: '403 invalid_grant', error: auth0Error({ code: 'invalid_grant', description: 'Unknown or invalid refresh token.', statusCode: 403 }), code: 'login_required', cause: { code: 'invalid_grant', description: 'Unknown or invalid refresh token.', statusCode: 403 } },
+      { what: '403 with a vendor error', error: auth0Error({ code: 'access_denied', statusCode: 403 }), code: 'login_required', cause: { code: 'access_denied', statusCode: 403 } },
+      { what: '401 invalid_client', error: auth0Error({ code: 'invalid_client', description: 'no', statusCode: 401 }), code: 'login_required', cause: { code: 'invalid_client', description: 'no', statusCode: 401 } },
+      { what: '401 invalid_token', error: auth0Error({ code: 'invalid_token', statusCode: 401 }), code: 'login_required', cause: { code: 'invalid_token', statusCode: 401 } },
+      { what: 'a legacy error (forceLegacyError) 400 invalid_request', error: auth0Error({ error: 'invalid_request', error_description: 'revoked', statusCode: 400 }), code: 'login_required', cause: { error: 'invalid_request', error_description: 'revoked', statusCode: 400 } },
+      { what: '400 temporarily_unavailable', error: auth0Error({ code: 'temporarily_unavailable', statusCode: 400 }), code: 'refresh_failed', cause: { code: 'temporarily_unavailable', statusCode: 400 } },
+      { what: '400 server_error', error: auth0Error({ code: 'server_error', statusCode: 400 }), code: 'refresh_failed', cause: { code: 'server_error', statusCode: 400 } },
+      { what: '400 use_dpop_nonce', error: auth0Error({ code: 'use_dpop_nonce', statusCode: 400 }), code: 'refresh_failed', cause: { code: 'use_dpop_nonce', statusCode: 400 } },
+      { what: '500', error: auth0Error({ statusCode: 500, code: null, description: null }), code: 'refresh_failed', cause: { statusCode: 500 } },
+      { what: '503 claiming invalid_grant', error: auth0Error({ code: 'invalid_grant', statusCode: 503 }), code: 'refresh_failed', cause: { code: 'invalid_grant', statusCode: 503 } },
+      { what: '408 claiming invalid_grant', error: auth0Error({ code: 'invalid_grant', statusCode: 408 }), code: 'refresh_failed', cause: { code: 'invalid_grant', statusCode: 408 } },
+      { what: '429 claiming invalid_grant', error: auth0Error({ code: 'invalid_grant', statusCode: 429 }), code: 'refresh_failed', cause: { code: 'invalid_grant', statusCode: 429 } },
+      { what: '429', error: auth0Error({ code: 'too_many_requests', statusCode: 429 }), code: 'refresh_failed', cause: { code: 'too_many_requests', statusCode: 429 } },
+      // Without an OAuth 2.0 body auth0-js takes superagent's status as the code.
+      { what: 'a 400 without an OAuth 2.0 body', error: auth0Error({ code: 400, description: null, statusCode: 400 }), code: 'refresh_failed', cause: { code: 400, statusCode: 400 } },
+      { what: 'a 403 without an OAuth 2.0 body', error: auth0Error({ code: 403, description: null, statusCode: 403 }), code: 'refresh_failed', cause: { code: 403, statusCode: 403 } },
+      { what: 'a network failure', error: { original: new Error('Request has been terminated'), code: null, description: null }, code: 'refresh_failed', cause: {} },
+      { what: 'a network failure naming a refusal', error: { original: new Error('terminated'), code: 'invalid_grant' }, code: 'refresh_failed', cause: { code: 'invalid_grant' } },
     ];
 
-    for (const { what, error, code } of failures) {
-      it(`rejects auth0-js's ${what} as ${code}, with the auth0-js error on cause`, async () => {
+    for (const { what, error, code, cause } of failures) {
+      it(`rejects auth0-js's ${what} as ${code}, explained on cause without the request`, async () => {
         const { deps } = fakeAuth0({ error });
 
         const rejection = await rejectionOf(auth0RefreshToken({ domain: DOMAIN, clientID: 'abc' }, deps)(REFRESH_TOKEN, session));
 
         expectAuthTokensError(rejection, code);
-        expect(rejection.cause).toBe(error);
+        expect(rejection.cause).toEqual(cause);
       });
     }
 
@@ -148,7 +180,7 @@ describe('auth0 refreshers', () => {
       const rejection = await rejectionOf(auth0RefreshToken({ domain: DOMAIN, clientID: '' }, deps)(REFRESH_TOKEN, session));
 
       expectAuthTokensError(rejection, 'refresh_failed');
-      expect(rejection.cause).toBe(failure);
+      expect(rejection.cause).toEqual({ name: 'Error', message: 'clientID option is required' });
     });
   });
 
@@ -189,7 +221,7 @@ describe('auth0 refreshers', () => {
       expect(response).toEqual({ accessToken: 'at-2', idToken: 'id-2', expiresIn: 7200, tokenType: 'Bearer' });
     });
 
-    const failures: Array<{ error: object; code: AuthTokensError['code'] }> = [
+    const failures: Array<{ error: Record<string, unknown>; code: AuthTokensError['code'] }> = [
       { error: { original: {}, code: 'login_required', description: 'Login required', error: 'login_required', error_description: 'Login required' }, code: 'login_required' },
       { error: { error: 'consent_required', error_description: 'Consent required' }, code: 'login_required' },
       { error: { error: 'interaction_required', error_description: 'x' }, code: 'login_required' },
@@ -198,16 +230,26 @@ describe('auth0 refreshers', () => {
     ];
 
     for (const { error, code } of failures) {
-      const name = (error as { error: string }).error;
-      it(`rejects ${name} as ${code}, with the auth0-js error on cause`, async () => {
+      it(`rejects ${String(error.error)} as ${code}, explained on cause without the original`, async () => {
         const { deps } = fakeAuth0({ error });
 
         const rejection = await rejectionOf(auth0CheckSession({ domain: DOMAIN, clientID: 'abc' }, {}, deps)('', session));
 
         expectAuthTokensError(rejection, code);
-        expect(rejection.cause).toBe(error);
+        const explaining = Object.fromEntries(Object.entries(error).filter(([field]) => field !== 'original'));
+        expect(rejection.cause).toEqual(explaining);
       });
     }
+
+    it('keeps the tokens of a checkSession error off cause', async () => {
+      // web_message answers are objects from the authorization server's page: they may hold anything.
+      const { deps } = fakeAuth0({ error: { error: 'login_required', error_description: 'x', access_token: ACCESS_TOKEN, original: { data: { access_token: ACCESS_TOKEN } } } });
+
+      const rejection = await rejectionOf(auth0CheckSession({ domain: DOMAIN, clientID: 'abc' }, {}, deps)('', session));
+
+      expectAuthTokensError(rejection, 'login_required');
+      expect(rejection.cause).toEqual({ error: 'login_required', error_description: 'x' });
+    });
   });
 
   describe('auth0Revoke', () => {
@@ -244,7 +286,7 @@ describe('auth0 refreshers', () => {
     });
 
     it('rejects an error answer as refresh_failed', async () => {
-      const fetchSpy = jasmine.createSpy<typeof fetch>('fetch').and.resolveTo(new Response('{"error":"invalid_request"}', { status: 400 }));
+      const fetchSpy = jasmine.createSpy<typeof fetch>('fetch').and.resolveTo(new Response(JSON.stringify({ error: 'invalid_request', token: REFRESH_TOKEN }), { status: 400 }));
 
       const rejection = await rejectionOf(auth0Revoke({ domain: DOMAIN, clientID: 'abc' }, { fetch: fetchSpy })(REFRESH_TOKEN));
 
@@ -259,7 +301,7 @@ describe('auth0 refreshers', () => {
       const rejection = await rejectionOf(auth0Revoke({ domain: DOMAIN, clientID: 'abc' }, { fetch: fetchSpy })(REFRESH_TOKEN));
 
       expectAuthTokensError(rejection, 'refresh_failed');
-      expect(rejection.cause).toBe(failure);
+      expect(rejection.cause).toEqual({ name: 'TypeError', message: 'Failed to fetch' });
     });
   });
 
@@ -337,6 +379,108 @@ describe('auth0 refreshers', () => {
 
       expectAuthTokensError(rejection, 'login_required');
       expect(rejection.cause).toEqual(jasmine.objectContaining({ code: 'invalid_grant', statusCode: 403 }));
+    });
+
+    it('rejects a real 400 invalid_request "Token has been revoked" as login_required', async () => {
+      fakeXhr(json(400, { error: 'invalid_request', error_description: 'Token has been revoked' }));
+
+      const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+      expectAuthTokensError(rejection, 'login_required');
+      expect(rejection.cause).toEqual(jasmine.objectContaining({ code: 'invalid_request', description: 'Token has been revoked', statusCode: 400 }));
+    });
+
+    it('rejects a real 401 invalid_client as login_required', async () => {
+      fakeXhr(json(401, { error: 'invalid_client', error_description: 'client authentication failed' }));
+
+      const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+      expectAuthTokensError(rejection, 'login_required');
+      expect(rejection.cause).toEqual(jasmine.objectContaining({ code: 'invalid_client', statusCode: 401 }));
+    });
+
+    it('rejects a real 400 use_dpop_nonce as refresh_failed', async () => {
+      fakeXhr(json(400, { error: 'use_dpop_nonce', error_description: 'nonce required' }));
+
+      const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+      expectAuthTokensError(rejection, 'refresh_failed');
+    });
+
+    it('rejects a real 503 claiming invalid_grant as refresh_failed', async () => {
+      fakeXhr(json(503, { error: 'invalid_grant' }));
+
+      const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+      expectAuthTokensError(rejection, 'refresh_failed');
+      expect(rejection.cause).toEqual(jasmine.objectContaining({ statusCode: 503 }));
+    });
+
+    it('rejects a real 400 that is not JSON as refresh_failed', async () => {
+      fakeXhr({ status: 400, contentType: 'text/plain', text: 'Bad Request' });
+
+      const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+      expectAuthTokensError(rejection, 'refresh_failed');
+      expect(rejection.cause).toEqual(jasmine.objectContaining({ statusCode: 400 }));
+    });
+
+    describe('secrets', () => {
+      /** Every string reachable from `value` through own properties, cycles cut. */
+      function stringsIn(value: unknown, seen = new Set<unknown>()): string[] {
+        if (typeof value === 'string') return [value];
+        if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+        seen.add(value);
+        return Object.getOwnPropertyNames(value).flatMap((name) => {
+          try {
+            return stringsIn((value as Record<string, unknown>)[name], seen);
+          } catch {
+            return []; // a getter that throws
+          }
+        });
+      }
+
+      it("auth0-js's own error on a 5xx holds the request with the refresh token (what cause must not keep)", async () => {
+        fakeXhr(json(503, { error: 'temporarily_unavailable' }));
+
+        const raw = await new Promise<unknown>((resolve) => new auth0.Authentication({ domain: BASE, clientID: 'abc', _sendTelemetry: false })
+          .oauthToken({ grantType: 'refresh_token', refreshToken: REFRESH_TOKEN }, (error) => resolve(error)));
+
+        expect(stringsIn(raw).some((text) => text.includes(REFRESH_TOKEN))).toBeTrue();
+      });
+
+      for (const [status, body] of [[503, { error: 'temporarily_unavailable' }], [502, {}], [403, { error: 'invalid_grant' }]] as const) {
+        it(`keeps the refresh token auth0-js holds in its error on a ${status} off cause`, async () => {
+          fakeXhr(json(status, body));
+
+          const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+          expectAuthTokensError(rejection, status === 403 ? 'login_required' : 'refresh_failed');
+          expect(stringsIn(rejection.cause).some((text) => text.includes(REFRESH_TOKEN))).toBeFalse();
+        });
+      }
+
+      it('cuts a refresh token the server echoes in the fields auth0-js copies (code, description, name) out of cause and message', async () => {
+        fakeXhr(json(400, { code: REFRESH_TOKEN, description: `spent: ${REFRESH_TOKEN}`, name: REFRESH_TOKEN }));
+
+        const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+        expectAuthTokensError(rejection, 'login_required');
+        expect(stringsIn(rejection.cause).some((text) => text.includes(REFRESH_TOKEN))).toBeFalse();
+        expect(rejection.message).toBe('The server refused the refresh token.');
+      });
+
+      it('keeps a refresh token the server echoes in other fields off cause', async () => {
+        fakeXhr(json(400, {
+          error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.', refresh_token: REFRESH_TOKEN, token: REFRESH_TOKEN,
+          access_token: ACCESS_TOKEN, hint: { sent: REFRESH_TOKEN }, policy: REFRESH_TOKEN,
+        }));
+
+        const rejection = await rejectionOf(auth0RefreshToken({ domain: BASE, clientID: 'abc' })(REFRESH_TOKEN, session));
+
+        expectAuthTokensError(rejection, 'login_required');
+        expect(rejection.cause).toEqual({ code: 'invalid_grant', description: 'Unknown or invalid refresh token.', statusCode: 400 });
+      });
     });
 
     it('rejects a real 502 HTML page as refresh_failed', async () => {

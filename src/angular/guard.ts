@@ -1,11 +1,15 @@
 import type { auto, ILocationService, IRootScopeService, IWindowService } from 'angular';
 import { isPublicPath, loginUrl, safeReturnTo } from '../core/paths';
 import { isUsable } from '../core/session';
-import { publicPathsOf } from '../core/settings';
-import type { AuthManager, AuthTokensInternal, LoggedOutElsewhere } from './service';
+import type { SessionManager } from '../core/session-manager';
+import { publicPathsOf, type Settings } from '../core/settings';
+import type { AuthManager, LoggedOutElsewhere } from './service';
 
-/** What the guard uses of the service. */
-export type GuardedService = Pick<AuthTokensInternal, 'current' | 'getToken' | 'isAuthenticated' | 'settings'>;
+/** What the guard uses of the core. */
+export interface GuardedCore {
+  manager: Pick<SessionManager, 'current' | 'token' | 'isAuthenticated'>;
+  settings: Settings;
+}
 
 // The few parts of ui-router 1.x used here, typed locally so that the package needs no ui-router types.
 interface UiState {
@@ -28,17 +32,17 @@ interface TransitionService {
   onStart(criteria: object, hook: (transition: UiTransition) => unknown): () => void;
 }
 
-guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authTokens', 'authManager'];
+guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authTokensCore', 'authManager'];
 /**
  * The route guard, as the guide's `$locationChangeStart` run block but sharing the service's single flight:
  * public paths are left alone; a usable token authenticates; an expired one with a refresh token lets the
  * navigation go on while it renews; with nothing to restore, one redirect to the login path with `returnTo`.
  */
 export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService & { isAuthenticated?: boolean },
-  $location: ILocationService, $window: IWindowService, authTokens: GuardedService, authManager: AuthManager): void {
-  const { loginPath, returnToParam, minValiditySeconds } = authTokens.settings;
+  $location: ILocationService, $window: IWindowService, { manager, settings }: GuardedCore, authManager: AuthManager): void {
+  const { loginPath, returnToParam, minValiditySeconds } = settings;
   // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop.
-  const publicPaths = [loginPath, ...publicPathsOf(authTokens.settings)];
+  const publicPaths = [loginPath, ...publicPathsOf(settings)];
   const isPublic = (url: string | null) => url !== null && isPublicPath(url, publicPaths);
   const authenticate = () => {
     if (!$rootScope.isAuthenticated) authManager.authenticate();
@@ -55,14 +59,16 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
   /** False when nothing can restore the session for `url`; otherwise the navigation goes on. */
   function admit(url: string | null): boolean {
     if (isPublic(url)) return true;
-    if (isUsable(authTokens.current(), Date.now(), minValiditySeconds)) {
+    if (isUsable(manager.current(), Date.now(), minValiditySeconds)) {
       authenticate();
       return true;
     }
-    if (!authTokens.isAuthenticated()) return false;
-    // A refresh token is held: renew without holding up the navigation. login_required ends the session in
-    // the service, which broadcasts sessionExpired (redirected below); other failures are transient and keep it.
-    authTokens.getToken().then((token) => { if (token !== null) authenticate(); }, () => undefined);
+    if (!manager.isAuthenticated()) return false;
+    // The session can be renewed: renew without holding up the navigation. login_required ends the session
+    // in the core, which broadcasts sessionExpired (redirected below); other failures are transient and keep it.
+    Promise.resolve(manager.token()).then((token) => {
+      if (token !== null) $rootScope.$applyAsync(authenticate);
+    }, () => undefined);
     return true;
   }
 

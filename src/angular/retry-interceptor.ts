@@ -1,18 +1,18 @@
 import type { auto, IHttpInterceptor, IHttpResponse, IHttpService, IPromise, IQService, IRequestConfig } from 'angular';
-import type { AuthTokensInternal } from './service';
+import type { AuthTokensCore } from './core';
+import { tokenGivenTo } from './token-getter';
 
 interface RetryConfig extends IRequestConfig {
   skipAuthorization?: boolean;
   authTokensRetried?: boolean;
 }
 
-const BEARER = 'Bearer ';
-
 retryOn401.$inject = ['$delegate', '$q', '$injector'];
 /**
  * Decorates angular-jwt's `jwtInterceptor`. A 401 for a request that carried our token to an allowed origin
  * means the server stopped accepting the token early (revoked, or clocks disagree): renew once, or adopt a
- * token renewed meanwhile, and retry once. A second 401 goes to the caller unchanged.
+ * token renewed meanwhile, and retry once. A second 401 goes to the caller unchanged, and so does a 401 for
+ * an `Authorization` header the app set itself.
  *
  * Folded into angular-jwt's interceptor rather than added as one of its own: every interceptor with a
  * response half costs every request one more promise step (7% of a request here), and this way angular-jwt
@@ -26,14 +26,14 @@ export function retryOn401($delegate: IHttpInterceptor, $q: IQService, $injector
     ...$delegate,
     responseError<T>(rejection: IHttpResponse<T>) {
       const config = rejection?.config as RetryConfig | undefined;
-      const sent = config?.headers?.Authorization;
-      if (rejection?.status !== 401 || !config || config.skipAuthorization || config.authTokensRetried
-        || typeof sent !== 'string' || !sent.startsWith(BEARER)) {
+      const token = config && tokenGivenTo(config);
+      if (rejection?.status !== 401 || !config || token === undefined || config.skipAuthorization || config.authTokensRetried
+        || config.headers?.Authorization !== `Bearer ${token}`) {
         return passOn(rejection);
       }
-      const authTokens = $injector.get<AuthTokensInternal>('authTokens');
-      if (!authTokens.allows(config.url)) return passOn(rejection);
-      return authTokens.replace(sent.slice(BEARER.length)).then(() => {
+      const { manager, allows } = $injector.get<AuthTokensCore>('authTokensCore');
+      if (!allows(config.url)) return passOn(rejection);
+      return $q.when(manager.replace(token)).then(() => {
         // angular-jwt leaves a request that already has Authorization alone: drop the old token first.
         delete config.headers!.Authorization;
         config.authTokensRetried = true;

@@ -34,9 +34,12 @@ export interface AuthTokensService {
   getToken(): IPromise<string | null>;
   /** Renews now, joining a renewal already under way. */
   refresh(): IPromise<string>;
-  /** A usable token or a refresh token is held. */
+  /** A usable token is held, or the session can be renewed (with a refresh token, or silently). */
   isAuthenticated(): boolean;
   getProfile(): unknown;
-  /** Revokes (best effort), clears every key, tells other tabs, broadcasts `authTokens:loggedOut`. Never navigates. */
+  /**
+   * Ends the session at once (every key, IndexedDB, the timer, other tabs; broadcasts `authTokens:loggedOut`),
+   * then revokes the refresh token, bounded by 5 s. Resolves even when revocation fails or hangs. Never navigates.
+   */
   logout(): IPromise<void>;
 }

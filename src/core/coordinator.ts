@@ -1,67 +1,56 @@
 import { AuthTokensError, isAuthTokensError, toAuthTokensError } from './errors';
 import { inTabLock, type Lock } from './lock';
 import { canRenew, isUsable, sessionFromResponse } from './session';
+import type { SessionStore } from './session-store';
 import type { Settings } from './settings';
-import type { SharedCopy } from './shared-copy';
-import type { TokenStore } from './token-store';
-import type { RefreshFunction, Session } from './types';
+import { createEmitter } from './emitter';
+import type { Versioned } from './local-copy';
+import { withTimeout } from './timeout';
+import type { RefreshFunction, Session, TokenResponse } from './types';
 
-/** What one refresh came to; reported once per refresh, however many callers joined it. */
+/** What one renewal came to; published once per renewal, however many callers joined it. */
 export type RefreshOutcome =
   | { session: Session; adopted: boolean }
   | { error: AuthTokensError; ended: boolean };
 
 export interface CoordinatorOptions {
-  store: TokenStore;
-  /** The cross-tab copy (IndexedDB), or null with one tab only. */
-  shared: SharedCopy | null;
+  store: SessionStore;
   lock: Lock;
   refresher: RefreshFunction;
   settings: Pick<Settings, 'apiToken' | 'minValiditySeconds' | 'refreshTimeoutSeconds'>;
   now: () => number;
   /** Says what degraded, once; `cause` is the error behind it. */
   warn: (message: string, cause?: unknown) => void;
-  onOutcome: (outcome: RefreshOutcome) => void;
+  /** Revokes a refresh token that a renewal brought back after the session was logged out. */
+  revoke: (refreshToken: string) => void;
 }
 
 export interface RefreshCoordinator {
   /** Renews unless the stored token differs from `seenToken` and is usable: then that one is adopted. */
-  refresh(seenToken: string | null): Promise<Session>;
-  /** Stores a session (or, with null, clears it) everywhere, under the lock so no refresh interleaves. */
-  save(session: Session | null): Promise<void>;
+  refresh: (seenToken: string | null) => Promise<Session>;
+  /** Until when a failing renewal waits before the token endpoint is asked again (0: it is not failing). */
+  retryAt: () => number;
+  /** Listens to every outcome; returns the function that stops listening. */
+  subscribe: (listener: (outcome: RefreshOutcome) => void) => () => void;
 }
 
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 30_000;
+
 /**
- * One refresh at a time: every caller (requests, guard, timer, `refresh()`) joins the one in flight. Inside
- * the lock it looks at the stored set again before calling the server, because another tab or an earlier
- * caller may have renewed meanwhile, and it stores the new set before the lock is released.
+ * One renewal at a time: every caller (requests, guard, timer, `refresh()`) joins the one in flight. Inside
+ * the lock it looks at the stored session again before calling the server, because another tab or an
+ * earlier caller may have renewed meanwhile, and it stores the new session before the lock is released,
+ * as a compare-and-set: a login or logout that came while it ran wins, and the renewal's result is dropped.
+ *
+ * A renewal that fails, or yields a token that is already due, is not tried again before its backoff step
+ * (2 s, 4 s, ... 30 s) for the same token, whoever asks: no answer of a server and no clock can make the
+ * token endpoint see a loop.
  */
-export function createRefreshCoordinator({ store, shared, lock, refresher, settings, now, warn, onOutcome }: CoordinatorOptions): RefreshCoordinator {
+export function createRefreshCoordinator({ store, lock, refresher, settings, now, warn, revoke }: CoordinatorOptions): RefreshCoordinator {
   let inFlight: Promise<Session> | null = null;
-
-  const degrade = (error: unknown) => {
-    shared = null;
-    warn('IndexedDB failed; each tab renews on its own.', error);
-  };
-
-  /** The shared copy wins when it has been written; the mirror serves before that and without it. */
-  const readCurrent = async (): Promise<Session | null> => {
-    try {
-      const copy = await shared?.read();
-      if (copy !== undefined) return copy;
-    } catch (error) {
-      degrade(error);
-    }
-    return store.read();
-  };
-
-  const writeShared = async (session: Session | null) => {
-    try {
-      await shared?.write(session);
-    } catch (error) {
-      degrade(error);
-    }
-  };
+  const outcomes = createEmitter<RefreshOutcome>(warn);
+  let failing: { token: string | null; error: AuthTokensError; count: number; until: number } | null = null;
 
   /**
    * Runs a task under the lock. Where the lock itself fails (not the task, and not a timeout), this tab
@@ -74,74 +63,105 @@ export function createRefreshCoordinator({ store, shared, lock, refresher, setti
     } catch (error) {
       if (started || isAuthTokensError(error) || lock === inTabLock) throw error;
       lock = inTabLock;
-      warn('Web Locks failed; each tab renews on its own.');
+      warn('the refresh lock failed; each tab renews on its own.', error);
       return task();
     }
   };
 
-  const renew = async (current: Session | null): Promise<Session> => {
-    if (!canRenew(current, refresher)) throw new AuthTokensError('login_required', 'No session to renew.');
-    const seconds = settings.refreshTimeoutSeconds;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const response = await Promise.race([
-      refresher(current.refreshToken ?? '', current),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AuthTokensError('refresh_failed', `The refresh took over ${seconds} s.`)), seconds * 1000);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    const next = sessionFromResponse(response, current, now(), settings.apiToken);
-    await writeShared(next);
-    store.write(next);
-    return next;
+  const seconds = settings.refreshTimeoutSeconds;
+  const call = (current: Session): Promise<TokenResponse> => withTimeout(
+    Promise.resolve().then(() => refresher(current.refreshToken ?? '', current)),
+    seconds * 1000, () => new AuthTokensError('refresh_failed', `The refresh took over ${seconds} s.`));
+
+  /** What an attempt came to: the callers' answer, and the outcome to publish (none for an overtaken one). */
+  type Result = { session: Session; error?: undefined; outcome: RefreshOutcome | null }
+    | { session?: undefined; error: AuthTokensError; outcome: RefreshOutcome | null };
+
+  /**
+   * A login or logout came while the renewal ran: its callers get what the newer state gives, and nothing
+   * is published. `brought` is the refresh token the renewal got back, `spent` the one it sent.
+   */
+  const overtaken = (brought: string | null, spent: string | null): Result => {
+    const newer = store.current();
+    if (newer === null) {
+      // Logged out: nobody may keep what the renewal brought back. After a login it is only dropped: a
+      // second login in one provider session may share the grant, and revoking it could end both.
+      if (brought !== null && brought !== spent) revoke(brought);
+      return { error: new AuthTokensError('login_required', 'The session ended during the renewal.'), outcome: null };
+    }
+    return isUsable(newer, now(), settings.minValiditySeconds) ? { session: newer, outcome: null }
+      : { error: new AuthTokensError('refresh_failed', 'The session changed during the renewal.'), outcome: null };
   };
 
-  /** A listener that throws must not turn a renewal into a failure, nor be told twice. */
-  const report = (outcome: RefreshOutcome) => {
+  const failed = (error: AuthTokensError, ended = false): Result => ({ error, outcome: { error, ended } });
+
+  /** Calls the refresher, stores what it gave; throws what the refresher threw. */
+  const renew = async (read: Versioned, current: Session): Promise<Result> => {
+    const sentAt = now();
+    const response = await call(current);
+    let next: Session;
     try {
-      onOutcome(outcome);
+      next = sessionFromResponse(response, current, sentAt, settings.apiToken);
     } catch (error) {
-      warn('a refresh listener threw.', error);
+      // A rotated refresh token is kept whatever else the answer lacks: the one it replaced is spent.
+      const rotated = response?.refreshToken;
+      if (rotated && rotated !== current.refreshToken && !(await store.commit(read, { ...current, refreshToken: rotated }))) {
+        return overtaken(rotated, current.refreshToken);
+      }
+      throw error;
+    }
+    if (!(await store.commit(read, next))) return overtaken(next.refreshToken, current.refreshToken);
+    if (!isUsable(next, now(), settings.minValiditySeconds)) {
+      return failed(new AuthTokensError('invalid_response', 'The renewed token is already due; the refresh is retried after a pause.'));
+    }
+    return { session: next, outcome: { session: next, adopted: false } };
+  };
+
+  const attempt = async (seenToken: string | null): Promise<Result> => {
+    const read = await store.latest();
+    const current = read.session;
+    if (isUsable(current, now(), settings.minValiditySeconds) && current.token !== seenToken) {
+      return { session: current, outcome: { session: current, adopted: true } };
+    }
+    if (current === null) return failed(new AuthTokensError('login_required', 'No session to renew.'));
+    try {
+      if (!canRenew(current, refresher)) throw new AuthTokensError('login_required', 'The session has no refresh token.');
+      return await renew(read, current);
+    } catch (error) {
+      // An app's refresher may reject with whatever its server echoed: the session's tokens are cut out.
+      const failure = toAuthTokensError(error, [current.refreshToken, current.token, current.idToken]);
+      if (failure.code !== 'login_required') return failed(failure);
+      // Cleared inside the lock, so no other tab tries the refused token again; unless a login came meanwhile.
+      return (await store.commit(read, null)) ? failed(failure, true) : overtaken(null, null);
     }
   };
 
-  const run = (seenToken: string | null): Promise<Session> => {
-    let ended = false;
-    return locked(async () => {
-      const current = await readCurrent();
-      if (isUsable(current, now(), settings.minValiditySeconds) && current.token !== seenToken) {
-        store.write(current);
-        return { session: current, adopted: true };
+  const run = (seenToken: string | null, before = store.current()?.token ?? null): Promise<Session> => locked(() => attempt(seenToken))
+    // The lock's own failure (lock_timeout) is a failed renewal like any other.
+    .catch((error: unknown) => failed(toAuthTokensError(error)))
+    .then(({ session, error, outcome }) => {
+      if (outcome && 'error' in outcome && !outcome.ended) {
+        const token = store.current()?.token ?? null;
+        // Counted on from the token the attempt started from too: a server that answers every time with a
+        // new token that is already due must meet growing steps, not the first one again and again.
+        const count = failing && (failing.token === token || failing.token === before) ? failing.count + 1 : 1;
+        failing = { token, error: outcome.error, count, until: now() + Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS) };
+      } else if (outcome) {
+        failing = null;
       }
-      try {
-        return { session: await renew(current), adopted: false };
-      } catch (error) {
-        const failure = toAuthTokensError(error);
-        // The mirror counts too: another tab may have logged out (shared copy null) while this tab's
-        // mirror, or its memory fallback, still holds the old session.
-        if (failure.code === 'login_required' && (current || store.read())) {
-          // Cleared inside the lock, so no other tab tries the refused token again.
-          ended = true;
-          store.clear();
-          await writeShared(null);
-        }
-        throw failure;
-      }
-    }).then((outcome) => {
-      report(outcome);
-      return outcome.session;
-    }, (error: unknown) => {
-      const failure = toAuthTokensError(error);
-      report({ error: failure, ended });
-      throw failure;
+      if (outcome) outcomes.emit(outcome);
+      if (error) throw error;
+      return session;
     });
-  };
 
   return {
-    refresh: (seenToken) => (inFlight ??= run(seenToken).finally(() => { inFlight = null; })),
-    async save(session) {
-      // The mirror is written at once so synchronous readers see the new state without waiting for the lock.
-      store.write(session);
-      if (shared) await locked(() => writeShared(session));
+    refresh(seenToken) {
+      if (inFlight) return inFlight;
+      // Backing off: the same token is not renewed again before its step is over; a new session starts afresh.
+      if (failing && now() < failing.until && failing.token === (store.current()?.token ?? null)) return Promise.reject(failing.error);
+      return (inFlight = run(seenToken).finally(() => { inFlight = null; }));
     },
+    retryAt: () => (failing && failing.token === (store.current()?.token ?? null) ? failing.until : 0),
+    subscribe: outcomes.subscribe,
   };
 }

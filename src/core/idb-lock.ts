@@ -18,7 +18,7 @@ export function indexedDbLock(factory: IDBFactory, name: string, timeoutMs: numb
   const claim = (): LockRecord => ({ owner, expires: now() + ttlMs });
   /** Replaces the record by `next(current)` in one transaction; true when this tab holds it afterwards. */
   const swap = (next: (held?: LockRecord) => LockRecord | undefined) => transact(factory, LOCKS, 'readwrite', async (store) => {
-    const held = await request<LockRecord | undefined>(store.get(name));
+    const held = await request(store.get(name) as IDBRequest<LockRecord | undefined>);
     const record = next(held);
     if (!record) store.delete(name);
     else if (record !== held) store.put(record, name);
@@ -33,12 +33,14 @@ export function indexedDbLock(factory: IDBFactory, name: string, timeoutMs: numb
         // Jitter keeps tabs that woke together from polling in step.
         await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
       }
-      const heartbeat = setInterval(() => { void swap((held) => (mine(held) ? claim() : held)); }, ttlMs / 3);
+      // A heartbeat or a release that fails (IndexedDB gone, or timed out) costs at most the record's
+      // expiry to the other tabs; it must not turn this tab's finished renewal into a failure.
+      const heartbeat = setInterval(() => { swap((held) => (mine(held) ? claim() : held)).catch(() => undefined); }, ttlMs / 3);
       try {
         return await task();
       } finally {
         clearInterval(heartbeat);
-        await swap((held) => (mine(held) ? undefined : held));
+        await swap((held) => (mine(held) ? undefined : held)).catch(() => undefined);
       }
     },
   };

@@ -1,37 +1,63 @@
+import { withTimeout } from './timeout';
+
 /** The package's one IndexedDB database: the shared session copy, and the fallback lock's records. */
 export const DB_NAME = 'authTokens';
 export const SESSIONS = 'sessions';
 export const LOCKS = 'locks';
 
+/**
+ * How long any IndexedDB operation may take. An IndexedDB that never answers (a hung browser process, an
+ * open blocked by another tab's old connection) must degrade the tab as one that throws does, not hold
+ * renewals and logouts forever.
+ */
+export const IDB_TIMEOUT_MS = 3000;
+
 export const request = <T>(req: IDBRequest<T>): Promise<T> => new Promise((resolve, reject) => {
   req.onsuccess = () => resolve(req.result);
-  req.onerror = () => reject(req.error);
+  req.onerror = () => reject(req.error ?? new Error('An IndexedDB request failed.'));
 });
 
 /**
  * Runs `work` on one object store in one transaction, and resolves with its result once the transaction
  * has committed: only then is a write visible to other tabs. Each transaction has its own connection,
  * closed when it is done: a connection left open would block a newer version (or a test deleting the
- * database).
+ * database). Past `IDB_TIMEOUT_MS` it rejects; a transaction still running then is aborted, and a
+ * connection that opens late is closed.
  */
-export async function transact<T>(factory: IDBFactory, name: string, mode: IDBTransactionMode,
+export function transact<T>(factory: IDBFactory, name: string, mode: IDBTransactionMode,
   work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+  let timedOut = false;
+  let tx: IDBTransaction | undefined;
   const open = factory.open(DB_NAME, 1);
   open.onupgradeneeded = () => {
     open.result.createObjectStore(SESSIONS);
     open.result.createObjectStore(LOCKS);
   };
-  const db = await request(open);
-  try {
-    const tx = db.transaction(name, mode);
-    const committed = new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = tx.onabort = () => reject(tx.error);
-    });
-    const result = await work(tx.objectStore(name));
-    await committed;
-    return result;
-  } finally {
-    db.close();
-  }
+  const run = request(open).then(async (db) => {
+    try {
+      if (timedOut) throw new Error('late');
+      tx = db.transaction(name, mode);
+      const done = tx;
+      const committed = new Promise((resolve, reject) => {
+        done.oncomplete = resolve;
+        done.onerror = done.onabort = () => reject(done.error ?? new Error('IndexedDB transaction aborted'));
+      });
+      const result = await work(done.objectStore(name));
+      await committed;
+      return result;
+    } finally {
+      db.close();
+    }
+  });
+  // The late outcome has nobody to tell; it must not surface as an unhandled rejection.
+  run.catch(() => undefined);
+  return withTimeout(run, IDB_TIMEOUT_MS, () => {
+    timedOut = true;
+    try {
+      tx?.abort();
+    } catch {
+      // already finished
+    }
+    return new Error(`IndexedDB did not answer within ${IDB_TIMEOUT_MS / 1000} s.`);
+  });
 }

@@ -1,52 +1,62 @@
+import { toSession } from './session';
 import { FIELDS, type StorageKeys } from './settings';
 import type { KeyValueStore } from './storage';
 import type { Session } from './types';
-import { parseJson } from './values';
+import { isVersion, parseJson } from './values';
 
-export interface TokenStore {
-  read(): Session | null;
-  /** Null fields, and every field of a null session, are removed rather than written as "null". */
-  write(session: Session | null): void;
-  clear(): void;
+/** A stored session and the version of the write that stored it; a logout stores a null session. */
+export interface Versioned {
+  session: Session | null;
+  /** Increases with every write of the session, in any tab; 0 for what no version of this package wrote. */
+  version: number;
 }
 
-// "undefined" and "null" are what `String(missing)` leaves behind, never a token.
-const text = (value: unknown): string | null =>
-  (typeof value === 'string' && value !== '' && value !== 'undefined' && value !== 'null' ? value : null);
+/**
+ * The local copy: the session in Web Storage (or memory), as the guide stored it, one JSON-encoded value
+ * per key as angular-storage's `store.set` writes them, so apps that followed the guide keep their users;
+ * plus one key of the package's own for the version. Synchronous, so every request can read it.
+ */
+export interface LocalCopy {
+  read(): Versioned;
+  /** Null fields, and every field of a null session, are removed rather than written as "null". */
+  write(stored: Versioned): void;
+}
+
+/** The key of the package's own, beside the guide's: the version of the stored session. */
+export const versionKey = (keys: StorageKeys): string => `authTokens:version:${keys.token}`;
 
 /**
- * The session as the guide stored it: one JSON-encoded value per key, as angular-storage's `store.set`
- * writes it, so apps that followed the guide keep their users. Reads never throw: whatever garbage is
- * stored (a raw value that is not JSON included) reads as "no value", and an unusable token is renewed like
- * an expired one. Reads go to the storage every time, so writes by other tabs and by the app are seen.
+ * Reads never throw: whatever garbage is stored (a raw value that is not JSON included) reads as "no
+ * value", and an unusable token is renewed like an expired one. Reads go to the storage every time, so
+ * writes by other tabs and by the app are seen.
  */
-export function createTokenStore(kv: KeyValueStore, keys: StorageKeys): TokenStore {
-  const write = (session: Session | null) => {
-    for (const field of FIELDS) {
-      const value = session?.[field];
-      if (value == null) kv.remove(keys[field]);
-      else kv.set(keys[field], JSON.stringify(value));
-    }
-  };
+export function createLocalCopy(kv: KeyValueStore, keys: StorageKeys): LocalCopy {
+  const names = [...FIELDS.map((field) => keys[field]), versionKey(keys)];
   // Every request reads the session: parse it again only when a stored value changed.
   let lastRaw: Array<string | null> = [];
-  let last: Session | null = null;
+  let last: Versioned = { session: null, version: 0 };
   return {
     read() {
-      const raw = FIELDS.map((field) => kv.get(keys[field]));
-      if (raw.every((value, i) => value === lastRaw[i])) return last;
-      const [token, refreshToken, idToken, profile, expiresAt] = raw.map(parseJson);
-      lastRaw = raw;
-      last = text(token) === null && text(refreshToken) === null ? null : {
-        token: text(token),
-        refreshToken: text(refreshToken),
-        idToken: text(idToken),
-        profile,
-        expiresAt: Number.isFinite(expiresAt) ? expiresAt as number : null,
-      };
+      const raw = names.map((name) => kv.get(name));
+      if (raw.some((value, i) => value !== lastRaw[i])) {
+        const values = raw.map(parseJson);
+        const version = values.pop();
+        lastRaw = raw;
+        last = {
+          session: toSession(Object.fromEntries(FIELDS.map((field, i) => [field, values[i]]))),
+          version: isVersion(version) ? version : 0,
+        };
+      }
       return last;
     },
-    write,
-    clear: () => write(null),
+    write({ session, version }) {
+      // The version first: a tab that sees the new session through the storage event sees its version too.
+      kv.set(names[FIELDS.length], String(version));
+      FIELDS.forEach((field, i) => {
+        const value = session?.[field];
+        if (value == null) kv.remove(names[i]);
+        else kv.set(names[i], JSON.stringify(value));
+      });
+    },
   };
 }

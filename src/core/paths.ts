@@ -11,8 +11,19 @@ export function isPublicPath(path: string, publicPaths: ReadonlyArray<string | R
 
 // `//host` names another host to a browser. URL parsers also drop tabs and newlines and read `\` as `/`:
 // `/\t/evil.example` and `/\evil.example` are `//evil.example` to them.
-const isLocalPath = (value: string) =>
+const looksLocal = (value: string) =>
   value[0] === '/' && value[1] !== '/' && ![...value].some((c) => c < ' ' || c === '\x7f' || c === '\\');
+
+const BASE = 'http://local.invalid';
+/**
+ * A local path, judged as the browser will read it: after its dot segments are resolved (`/.//host` and
+ * `/%2e//host` become `//host`, which whoever writes the path back into a URL sends to another host).
+ */
+const isLocalPath = (value: string) => {
+  if (!looksLocal(value)) return false;
+  const url = new URL(value, BASE);
+  return url.origin === BASE && looksLocal(url.pathname);
+};
 
 /**
  * `value` when it is a path on this origin, else null. A `returnTo` ends up in the address bar or in

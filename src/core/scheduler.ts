@@ -1,140 +1,123 @@
-import { isAuthTokensError } from './errors';
-import { isUsable, renewalTime } from './session';
+import { renewalTime } from './session';
 import type { Session } from './types';
 
 export interface RenewalSchedulerOptions {
-  now(): number;
-  /** The stored session, read now. */
-  read(): Session | null;
-  /** Renews (joining a renewal under way); rejects with an AuthTokensError. */
-  renew(): PromiseLike<unknown>;
+  now: () => number;
+  /** The stored session when it can be renewed, read now; null when there is nothing to renew. */
+  renewable: () => Session | null;
+  /** Until when a failing renewal backs off (0: it is not failing). */
+  retryAt: () => number;
+  /** Renews, joining a renewal under way. Its outcome arrives through `subscribe`, not through this promise. */
+  renew: () => PromiseLike<unknown>;
+  /** Tells the listener of every change of session and every renewal's outcome; returns the unsubscribe function. */
+  subscribe: (listener: (renewed: boolean) => void) => () => void;
   renewBeforeSeconds: number;
-  minValiditySeconds: number;
+  /** Renewal comes no later than when requests stop using the token. */
+  minValiditySeconds?: number;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (id: unknown) => void;
   /** Where `online` (the window) and `visibilitychange` (the document) are heard. */
   events?: { target: EventTarget; document?: Document };
-  /** Told of failures that are none of the known codes: a bug to report, not to retry. */
-  onError?: (error: unknown) => void;
 }
 
 export interface RenewalScheduler {
   /** Arms the timer and listens; safe to call twice, as is `stop()`, which undoes it. */
   start(): void;
   stop(): void;
-  /**
-   * The stored session may have changed (a renewal, a login or logout, another tab). A token whose renewal is
-   * failing keeps its backoff: a caller that reschedules after every refresh outcome must not start a loop.
-   */
-  reschedule(): void;
 }
 
 // Timers stall in background tabs and on sleeping machines, and setTimeout fires at once past 2^31-1 ms:
 // wait a minute at most, then look at the clock again.
 const MAX_WAIT_MS = 60_000;
-const RETRY_FIRST_MS = 2_000;
-const RETRY_MAX_MS = 30_000;
-const TRANSIENT: unknown[] = ['refresh_failed', 'lock_timeout', 'invalid_response'];
+const PAUSE_FIRST_MS = 2000;
+const PAUSE_MAX_MS = 30_000;
 
 /**
  * Renews the stored session ahead of its expiry, so that requests never wait for a renewal in steady state.
- * It only decides when; the renewal itself (single flight, lock, storage) is `renew`'s business.
+ * It only decides when; the renewal itself (single flight, lock, storage, backoff after failures) is the
+ * coordinator's business, and every outcome re-arms the timer through the subscription.
  */
 export function createRenewalScheduler(options: RenewalSchedulerOptions): RenewalScheduler {
-  const { now, read, events } = options;
+  const { now, events } = options;
   let timer: unknown = null;
-  let started = false;
-  let renewing = false;
+  let unsubscribe: (() => void) | null = null;
   /** When this scheduler first saw the current token: the fixed point an opaque token's life counts from. */
-  let seen: { token: string; at: number } | null = null;
-  /** The token whose renewal keeps failing: retried with backoff, never simply re-armed (which would loop). */
-  let failing: { token: string; count: number } | null = null;
+  let seen: { token: string | null; at: number } | null = null;
+  /**
+   * A renewal that succeeded with a token already due for renewal again (a server handing out its cached
+   * token) must not run again at once: such renewals in a row pause 2 s, 4 s, ... 30 s.
+   */
+  let stalled = { count: 0, until: 0 };
 
-  const setTimer = (ms: number) => {
-    timer = (options.setTimeout ?? ((fn, wait) => setTimeout(fn, wait)))(fire, ms);
-  };
   const cancel = () => {
     if (timer !== null) (options.clearTimeout ?? ((id) => clearTimeout(id as number)))(timer);
     timer = null;
   };
 
-  const dueAt = (session: Session | null): number | null => {
-    // Without a refresh token there is nothing to renew ahead of time; requests find out when it runs out.
-    if (session?.token == null || session.refreshToken === null) return null;
+  /** When the token needs renewing; null: nothing to renew, or a token of unknown life, which requests renew when they need to. */
+  const renewalDue = (): number | null => {
+    const session = options.renewable();
+    if (session === null) return null;
     if (seen?.token !== session.token) seen = { token: session.token, at: now() };
-    return renewalTime(session, seen.at, options.renewBeforeSeconds);
+    // A session with a refresh token but no token (garbage in its place): at once.
+    return session.token === null ? now() : renewalTime(session, seen.at, options.renewBeforeSeconds, options.minValiditySeconds);
+  };
+  /** When to renew, the pauses counted in. */
+  const dueAt = (): number | null => {
+    const due = renewalDue();
+    return due === null ? null : Math.max(due, options.retryAt(), stalled.until);
   };
 
-  const arm = (delay?: number) => {
+  const arm = () => {
     cancel();
-    const due = started ? dueAt(read()) : null;
-    if (due !== null) setTimer(delay ?? Math.min(Math.max(due - now(), 0), MAX_WAIT_MS));
-  };
-
-  const reschedule = () => {
-    if (failing && failing.token === read()?.token) return;
-    failing = null;
-    arm();
-  };
-
-  const retry = (token: string) => {
-    const count = failing?.token === token ? failing.count + 1 : 1;
-    failing = { token, count };
-    // Once requests stop using the token they renew it on demand: no more retries from here then.
-    if (started && isUsable(read(), now(), options.minValiditySeconds)) {
-      cancel();
-      setTimer(Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS));
+    const due = unsubscribe ? dueAt() : null;
+    if (due !== null) {
+      timer = (options.setTimeout ?? ((fn, wait) => setTimeout(fn, wait)))(fire, Math.min(Math.max(due - now(), 0), MAX_WAIT_MS));
     }
   };
 
   function fire() {
     timer = null;
-    if (!started || renewing) return; // a renewal under way re-arms when it settles
-    const session = read();
-    const due = dueAt(session);
+    const due = dueAt();
     if (due === null) return;
-    if (due > now()) return arm(); // woke early: the wait was clamped, or the session changed
-    const token = session!.token!;
-    renewing = true;
-    new Promise((resolve) => resolve(options.renew())).then(() => {
-      renewing = false;
-      // A renewal that left the same token in place (a server handing out its cached token) must not run again at once.
-      if (read()?.token === token) retry(token);
-      else reschedule();
-    }, (error: unknown) => {
-      renewing = false;
-      cancel(); // whatever was armed meanwhile was armed for the token that just failed
-      const code = isAuthTokensError(error) ? error.code : null;
-      if (TRANSIENT.includes(code)) return retry(token);
-      // login_required: the session is over and the service has ended it. Anything else: reported, not repeated.
-      failing = { token, count: 0 };
-      if (code !== 'login_required') options.onError?.(error);
-    });
+    // Woke early (the wait was clamped, or the session changed): wait again.
+    if (due > now()) return arm();
+    // Failures are published (and backed off) by the coordinator; nothing to do with the rejection here.
+    Promise.resolve(options.renew()).catch(() => undefined);
   }
 
-  const onOnline = () => arm(0);
-  const onVisibility = () => {
-    if (events?.document?.visibilityState === 'visible') arm(0);
+  const changed = (renewed: boolean) => {
+    if (renewed) {
+      const due = renewalDue();
+      stalled = due !== null && due <= now()
+        ? { count: stalled.count + 1, until: now() + Math.min(PAUSE_FIRST_MS * 2 ** stalled.count, PAUSE_MAX_MS) }
+        : { count: 0, until: 0 };
+    }
+    arm();
+  };
+
+  const recheck = () => {
+    if (!events?.document || events.document.visibilityState === 'visible') arm();
   };
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    events?.target[method]('online', onOnline);
-    events?.document?.[method]('visibilitychange', onVisibility);
+    events?.target[method]('online', arm);
+    events?.document?.[method]('visibilitychange', recheck);
   };
 
   return {
     start() {
-      if (started) return;
-      started = true;
+      if (unsubscribe) return;
+      unsubscribe = options.subscribe(changed);
       listen('addEventListener');
       arm();
     },
     stop() {
-      if (!started) return;
-      started = false;
+      if (!unsubscribe) return;
+      unsubscribe();
+      unsubscribe = null;
       cancel();
-      failing = null;
+      stalled = { count: 0, until: 0 };
       listen('removeEventListener');
     },
-    reschedule,
   };
 }

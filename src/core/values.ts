@@ -13,3 +13,6 @@ export function parseJson(text: string | null): unknown {
     return null;
   }
 }
+
+/** A version of the stored session: a whole number that can still grow (Infinity could never be overtaken). */
+export const isVersion = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;

@@ -2,10 +2,10 @@
 // exports `Authentication`, `WebAuth`) and with the UMD global `auth0` that the UMD bundle reads, which is
 // the same object. Only constructors and methods present in both auth0-js 9 and 10 are used.
 import * as auth0 from 'auth0-js';
-import { AuthTokensError, isAuthTokensError, toAuthTokensError } from '../core/errors';
+import { AuthTokensError, explain, isAuthTokensError, toAuthTokensError } from '../core/errors';
 import type { RefreshFunction, Revoker, TokenResponse } from '../core/types';
 import { isJsonObject } from '../core/values';
-import { isTransientStatus, revokeAt, tokenResponseOf } from './oauth2';
+import { failureOf, revokeAt, tokenResponseOf } from './token-endpoint';
 
 /** auth0-js takes `headers` (sent with every request) though @types/auth0-js does not declare them. */
 export type Auth0Options = auth0.AuthOptions & { headers?: Record<string, string> };
@@ -41,7 +41,7 @@ export function auth0RefreshToken(options: Auth0Options, deps: Auth0Deps = {}): 
     client ??= new (authenticationConstructor(deps))({ ...settings });
     client.oauthToken({ grantType: 'refresh_token', refreshToken }, cb);
   }).then(responseOf, (error: unknown) => {
-    throw oauthTokenError(error);
+    throw oauthTokenError(error, refreshToken);
   });
 }
 
@@ -88,6 +88,8 @@ function formHeaders(headers: Record<string, string> = {}): Record<string, strin
 /** A native promise from a Node-style callback; a synchronous throw (auth0-js asserts its options) rejects it. */
 function viaCallback(run: (cb: Auth0Callback) => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    // auth0-js reports errors as plain objects (`{ code, description, statusCode }`), which the caller classifies.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     run((error, result) => (error !== null && error !== undefined ? reject(error) : resolve(result)));
   });
 }
@@ -123,18 +125,16 @@ function responseOf(result: unknown): TokenResponse {
 }
 
 /**
- * auth0-js errors are `{ code, description, statusCode, original }`. Without `statusCode` no answer came
- * (network, CORS), so there was no verdict on the token; 5xx/408/429 are transient whatever `code` says;
- * any other answer is classified by its `code`.
+ * auth0-js errors are `{ code, description, statusCode, original }`, and `original` holds the request it
+ * sent, refresh token included: only the explaining fields go on. Without `statusCode` no answer came
+ * (network, CORS), so there was no verdict on the token; an answer is judged as any token endpoint's.
  */
-function oauthTokenError(error: unknown): AuthTokensError {
+function oauthTokenError(error: unknown, refreshToken: string): AuthTokensError {
   if (isAuthTokensError(error)) return error;
-  const statusCode = isJsonObject(error) ? error.statusCode : undefined;
+  const cause = explain(error, [refreshToken]) ?? {};
+  const statusCode = cause.statusCode;
   if (typeof statusCode !== 'number') {
-    return new AuthTokensError('refresh_failed', 'The token endpoint could not be reached; the session is kept.', error);
+    return new AuthTokensError('refresh_failed', 'The token endpoint could not be reached; the session is kept.', cause);
   }
-  if (isTransientStatus(statusCode)) {
-    return new AuthTokensError('refresh_failed', `The token endpoint answered ${statusCode}; the session is kept.`, error);
-  }
-  return toAuthTokensError(error);
+  return failureOf(statusCode, cause.code ?? cause.error, cause);
 }
