@@ -1,5 +1,6 @@
-// `npm run test:bench-smoke`: the bench harness with small numbers (profile `smoke`), so that it cannot rot
-// unnoticed. It asserts counts that do not depend on the machine's speed, and never a time.
+// `npm run test:bench-smoke`: the bench harness with small numbers (profile `smoke`, and a soak of ten
+// expiries), so that it cannot rot unnoticed. It asserts counts that do not depend on the machine's speed,
+// and never a time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PROFILES, runBench } from './lib/bench.mjs';
@@ -28,4 +29,20 @@ test('the bench harness measures every figure and counts what the package promis
   for (const [name, file] of Object.entries(size)) assert.ok(file.gzip > 0 && file.minified > file.gzip, name);
   assert.equal(memory.package.renewals.median, smoke.memRenewals);
   assert.equal(memory.guide.renewals.median, smoke.memRenewals);
+});
+
+test('the soak figure meets both faults, and the package loses no tab to them', { timeout: 2 * 60_000 }, async () => {
+  // Ten expiries instead of a thousand, with fault rates high enough that seed 1 drops the 2nd refresh and
+  // answers the 6th with 503: the fates follow the refreshes' order, not the machine's speed.
+  const { meta, figures: { soak } } = await runBench({ profile: 'soak', overrides: { soakExpiries: 10, soakDropRate: 0.2, soakErrorRate: 0.2 } });
+  const [run] = soak.package.runs;
+
+  assert.deepEqual(meta.problems, [], 'no page errors');
+  assert.ok(run.expiries >= 10);
+  assert.ok(run.dropped >= 1, 'a refresh was dropped');
+  assert.ok(run.answered503 >= 1, 'a refresh was answered 503');
+  assert.equal(run.invalidGrants, 0);
+  assert.equal(run.reusedRefreshTokens, 0, 'no refresh token reached the provider twice');
+  assert.equal(run.loggedOut, 0);
+  assert.equal(run.heap.after.length, PROFILES.soak.soakTabs, 'heap taken in every tab');
 });

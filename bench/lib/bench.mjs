@@ -1,4 +1,5 @@
-// Runs every figure in one browser, on this machine, and answers the results with what they were measured on.
+// Runs the figures of a profile in one browser, on this machine, and answers the results with what they were
+// measured on.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { launch } from './browser.mjs';
@@ -6,7 +7,8 @@ import * as figures from './figures.mjs';
 
 /**
  * `full` is `npm run bench`; `smoke` is the same harness with small numbers, so that `npm run
- * test:bench-smoke` keeps it from rotting (it asserts counts only, never times).
+ * test:bench-smoke` keeps it from rotting (it asserts counts only, never times). `soak` runs the soak figure
+ * alone (`npm run bench -- --profile soak`): a profile with `soakExpiries` runs nothing else.
  */
 export const PROFILES = {
   full: {
@@ -34,6 +36,13 @@ export const PROFILES = {
     costN: 500, costBatch: 100, costRounds: 2,
     memTtl: 60, memRequests: 1000, memRenewals: 10, memRuns: 1,
   },
+  soak: {
+    // 5% of the refreshes dropped and 5% answered 503, always the same ones (soakSeed). The package is
+    // configured as the README says (renewBeforeSeconds at its default; `soakRenewBeforeSeconds` sets it).
+    soakTabs: 4, soakTtl: 2, soakLoopMs: 500, soakExpiries: 1000, soakRuns: 1,
+    soakDropRate: 0.05, soakErrorRate: 0.05, soakSeed: 1,
+    graceMs: 1000,
+  },
 };
 
 function git(...args) {
@@ -45,14 +54,33 @@ function git(...args) {
 }
 
 /**
- * @param {{ profile?: 'full' | 'smoke', log?: (line: string) => void }} [o]
+ * Figures 1 to 6. Count figures may share the machine: each implementation has its own servers, and nothing
+ * they count depends on speed. Timed and heap figures run alone.
  */
-export async function runBench({ profile: profileName = 'full', log = () => {} } = {}) {
-  const profile = PROFILES[profileName];
+async function sixFigures(ctx, timed) {
+  const [startup, asleep] = await timed('figure 1: refreshes per expiry', () => Promise.all([
+    figures.refreshesAtStartup(ctx), figures.refreshesAfterSleep(ctx),
+  ]));
+  const [tabs, steady] = await timed('figures 2 and 3: tabs, steady state', () => Promise.all([
+    figures.tabs(ctx), figures.steadyState(ctx),
+  ]));
+  const cost = await timed('figure 4: per-request cost', () => figures.perRequestCost(ctx));
+  const size = figures.sizes();
+  const memory = await timed('figure 6: memory', () => figures.memory(ctx));
+  return { startup, asleep, tabs, steady, cost, size, memory };
+}
+
+/**
+ * @param {{ profile?: 'full' | 'smoke' | 'soak', overrides?: object, log?: (line: string) => void }} [o]
+ *   `overrides` replace settings of the profile, e.g. `{ soakExpiries: 10 }`
+ */
+export async function runBench({ profile: profileName = 'full', overrides = {}, log = () => {} } = {}) {
+  if (!PROFILES[profileName]) throw new Error(`bench: no profile ${JSON.stringify(profileName)}; one of ${Object.keys(PROFILES).join(', ')}`);
+  const profile = { ...PROFILES[profileName], ...overrides };
   const started = Date.now();
   const browser = await launch();
   const problems = [];
-  const ctx = { browser, profile, problems };
+  const ctx = { browser, profile, problems, log };
   const timed = async (label, task) => {
     const t0 = Date.now();
     log(`${label}...`);
@@ -61,17 +89,9 @@ export async function runBench({ profile: profileName = 'full', log = () => {} }
     return result;
   };
   try {
-    // Count figures may share the machine: each implementation has its own servers, and nothing they count
-    // depends on speed. Timed and heap figures run alone.
-    const [startup, asleep] = await timed('figure 1: refreshes per expiry', () => Promise.all([
-      figures.refreshesAtStartup(ctx), figures.refreshesAfterSleep(ctx),
-    ]));
-    const [tabs, steady] = await timed('figures 2 and 3: tabs, steady state', () => Promise.all([
-      figures.tabs(ctx), figures.steadyState(ctx),
-    ]));
-    const cost = await timed('figure 4: per-request cost', () => figures.perRequestCost(ctx));
-    const size = figures.sizes();
-    const memory = await timed('figure 6: memory', () => figures.memory(ctx));
+    const measured = profile.soakExpiries !== undefined
+      ? { soak: await timed(`soak: ${profile.soakExpiries} expiries`, () => figures.soak(ctx)) }
+      : await sixFigures(ctx, timed);
     const status = git('status', '--porcelain');
     return {
       meta: {
@@ -89,7 +109,7 @@ export async function runBench({ profile: profileName = 'full', log = () => {} }
         settings: profile,
         problems,
       },
-      figures: { startup, asleep, tabs, steady, cost, size, memory },
+      figures: measured,
     };
   } finally {
     await browser.close();

@@ -1,5 +1,6 @@
-// The six figures of bench/README.md. Each takes the run's context ({ browser, profile, log, problems }) and
-// answers its per-implementation results: the summaries (median, min–max) and the runs behind them.
+// The six figures of bench/README.md, and the soak (its own profile). Each takes the run's context ({ browser,
+// profile, log, problems }) and answers its per-implementation results: the summaries (median, min–max) and
+// the runs behind them.
 // Counts come from the demo's servers (/test/stats), never from the page's own idea of what it did.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,9 @@ import { summarize, summarizeRuns } from './stats.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
-/** Runs `task(lane)` against servers of its own, closed afterwards. */
-async function withLane(ttl, task) {
-  const lane = await startLane({ accessTokenTtl: ttl });
+/** Runs `task(lane)` against servers of its own (with `faults` at the token endpoint, if given), closed afterwards. */
+async function withLane(ttl, task, faults) {
+  const lane = await startLane({ accessTokenTtl: ttl, faults });
   try {
     return await task(lane);
   } finally {
@@ -277,4 +278,131 @@ async function perImplSequential(impls, task) {
   const result = {};
   for (const impl of impls) result[impl] = await task(impl);
   return result;
+}
+
+// The longest backoff step of the package's coordinator after failed renewals (src/core/coordinator.ts).
+const LONGEST_BACKOFF_MS = 30_000;
+
+/**
+ * Figure 7, the soak. `soakTabs` tabs of one browser context on one session, each calling the API every
+ * `soakLoopMs`, with `soakTtl` s tokens, rotation and reuse detection, over `soakExpiries` renewals, while the
+ * token endpoint drops a share `soakDropRate` of the refreshes (the connection cut before the provider reads
+ * the grant, so that the refresh token is not spent) and answers `soakErrorRate` with 503. Only this package:
+ * the guide loses every tab within seconds without any fault (figure 2). JS heap is taken in every tab as
+ * figure 6 takes it: after a tenth of the renewals (the warm-up), half-way through the rest, and at the end.
+ */
+export async function soak(ctx) {
+  const { profile } = ctx;
+  const faults = { dropRate: profile.soakDropRate, errorRate: profile.soakErrorRate, seed: profile.soakSeed };
+  const runs = [];
+  // One after the other, each with servers of its own and the same seed: the n-th refresh of every run meets the same fate.
+  for (let rep = 0; rep < profile.soakRuns; rep += 1) runs.push(await withLane(profile.soakTtl, (lane) => soakRun(ctx, lane), faults));
+  const tabsOf = (pick) => summarize(runs.flatMap((run) => run.heap.after.map((after, tab) => pick(run.heap, after, tab))));
+  return {
+    package: {
+      ...summarizeRuns(runs, ['expiries', 'calls', 'callsPerExpiry', 'goalPerExpiry', 'dropped', 'answered503', 'invalidGrants',
+        'loggedOut', 'failedCalls', 'apiCalls', 'unauthorized', 'waited', 'reusedRefreshTokens', 'refresherCalls', 'secondsPerExpiry', 'seconds']),
+      // Per tab, over every tab of every run.
+      heapGrowth: tabsOf((heap, after, tab) => after - heap.before[tab]),
+      heapSecondHalf: tabsOf((heap, after, tab) => after - heap.half[tab]),
+      heapBefore: tabsOf((heap, _after, tab) => heap.before[tab]),
+      runs,
+    },
+  };
+}
+
+async function soakRun({ browser, profile, problems, log = () => {} }, lane) {
+  const expiries = profile.soakExpiries;
+  const session = await lane.login();
+  await lane.reset();
+  const { context, pages } = await openImpl(browser, lane, 'package', {
+    storage: storageFor(session),
+    options: { countWaits: true, ...(profile.soakRenewBeforeSeconds !== undefined && { renewBeforeSeconds: profile.soakRenewBeforeSeconds }) },
+    tabs: profile.soakTabs,
+    problems,
+  });
+  const cdps = await Promise.all(pages.map(async (page) => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    return cdp;
+  }));
+  const heaps = () => Promise.all(cdps.map(heapAfterGc));
+  await Promise.all(pages.map((page) => page.evaluate((ms) => window.bench.startLoop(ms), profile.soakLoopMs)));
+  const started = Date.now();
+
+  // A session that has not been renewed for longer than the longest backoff step and two token lives is lost:
+  // the run ends there rather than at the count.
+  const stallMs = LONGEST_BACKOFF_MS + 2 * profile.soakTtl * 1000;
+  let renewals = 0;
+  let renewedAt = started;
+  const until = async (target) => {
+    while (renewals < target && Date.now() - renewedAt < stallMs) {
+      await sleep(200);
+      const seen = successes(await lane.stats());
+      if (seen > renewals) {
+        if (Math.floor(seen / (expiries / 10)) > Math.floor(renewals / (expiries / 10))) {
+          log(`soak: ${seen} of ${expiries} renewals, ${Math.round((Date.now() - started) / 1000)} s`);
+        }
+        renewals = seen;
+        renewedAt = Date.now();
+      }
+    }
+  };
+  const warmUp = Math.ceil(expiries / 10);
+  await until(warmUp);
+  const before = await heaps();
+  await until(Math.ceil((warmUp + expiries) / 2));
+  const half = await heaps();
+  await until(expiries);
+  const after = await heaps();
+  const seconds = (Date.now() - started) / 1000;
+  const counted = renewals;
+
+  // The count ends here, and the faults with it: a tab that cannot make a call afterwards has lost its
+  // session, it has not just met a fault.
+  lane.faults.set({ dropRate: 0, errorRate: 0 });
+  await sleep(profile.graceMs);
+  const stats = await lane.stats();
+  const counters = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.counters)));
+  // As figure 2: one more token life, then one call per tab; a tab backing off from a fault gets until the
+  // longest backoff step is over.
+  await sleep((profile.soakTtl + 1) * 1000);
+  await Promise.all(pages.map((page) => page.evaluate(() => window.bench.stopLoop())));
+  await Promise.all(pages.map((page) => settle(page)));
+  const probeUntil = Date.now() + LONGEST_BACKOFF_MS + profile.soakTtl * 1000;
+  const alive = await Promise.all(pages.map(async (page) => {
+    while (!(await page.evaluate(() => window.bench.probe()))) {
+      if (Date.now() > probeUntil) return false;
+      await sleep(1000);
+    }
+    return true;
+  }));
+  await context.close();
+
+  const renewed = successes(stats);
+  const injected = stats.droppedRefreshes + stats.answered503;
+  // Every refresh_token grant that reached the token endpoint: those the provider processed and the faults.
+  const calls = stats.refreshes + injected;
+  return {
+    expiries: renewed,
+    calls,
+    callsPerExpiry: calls / renewed,
+    // 1 per expiry, and 1 more for every refresh a fault cost.
+    goalPerExpiry: (renewed + injected) / renewed,
+    dropped: stats.droppedRefreshes,
+    answered503: stats.answered503,
+    // The refreshes the tabs started; fewer than `calls` when Chromium re-sent a dropped one on its own (facts.md).
+    refresherCalls: sum(counters, (c) => c.refreshes.refresher ?? 0),
+    invalidGrants: stats.invalidGrants,
+    // A refresh token the provider saw twice: reuse, which revokes the grant.
+    reusedRefreshTokens: stats.refreshes - stats.distinctRefreshTokens,
+    loggedOut: alive.filter((ok) => !ok).length,
+    failedCalls: sum(counters, (c) => c.loop.failed),
+    apiCalls: sum(counters, (c) => c.loop.sent),
+    unauthorized: stats.apiUnauthorized,
+    waited: sum(counters, (c) => c.waited),
+    seconds,
+    secondsPerExpiry: seconds / counted,
+    heap: { before, half, after },
+  };
 }

@@ -8,10 +8,11 @@ import { startServers } from '../../demo/server/servers.mjs';
 export const BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.build');
 
 /**
- * @param {{ accessTokenTtl: number }} o  seconds
+ * @param {{ accessTokenTtl: number, faults?: { dropRate?: number, errorRate?: number, seed?: number } }} o
+ *   seconds; `faults` at the token endpoint (demo/server/faults.mjs), then `lane.faults.set(rates)` changes them
  */
-export async function startLane({ accessTokenTtl }) {
-  const servers = await startServers({ appRoot: BUILD_DIR, accessTokenTtl, quiet: true });
+export async function startLane({ accessTokenTtl, faults }) {
+  const servers = await startServers({ appRoot: BUILD_DIR, accessTokenTtl, quiet: true, faults });
   const post = (route) => fetch(`${servers.apiUrl}${route}`, { method: 'POST' }).then((r) => r.json());
   return {
     ...servers,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
+import { withTokenEndpointFaults } from './faults.mjs';
 
 export const CLIENT_ID = 'demo-spa';
 export const API_SCOPE = 'read:data';
@@ -25,9 +26,11 @@ const ROUTES = {
  * @param {number} o.refreshTokenTtl  seconds, counted from login: rotation does not extend it
  * @param {ReturnType<import('./stats.mjs').createStats>} o.stats
  * @param {(line: string) => void} o.log
- * @returns {Promise<{ provider: Provider, handler: (req, res) => void }>}
+ * @param {{ dropRate?: number, errorRate?: number, seed?: number }} [o.faults]  refreshes dropped or answered
+ *   503 before the provider reads them (faults.mjs); none without it
+ * @returns {Promise<{ provider: Provider, handler: (req, res) => void, faults?: { set(rates): void } }>}
  */
-export async function createAuthServer({ issuer, appUrl, apiAudience, accessTokenTtl, refreshTokenTtl, stats, log }) {
+export async function createAuthServer({ issuer, appUrl, apiAudience, accessTokenTtl, refreshTokenTtl, stats, log, faults }) {
   // A fresh key per start: tokens from an earlier run must not verify against this one.
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
@@ -106,7 +109,9 @@ export async function createAuthServer({ issuer, appUrl, apiAudience, accessToke
   countRefreshes(provider, stats, log);
   provider.on('server_error', (_ctx, err) => log(`[auth] server error: ${err.message}`));
 
-  return { provider, handler: provider.callback() };
+  if (!faults) return { provider, handler: provider.callback() };
+  const faulty = withTokenEndpointFaults(provider.callback(), { tokenPath: ROUTES.token, appUrl, faults, stats, log });
+  return { provider, handler: faulty.handler, faults: { set: faulty.set } };
 }
 
 /**

@@ -30,8 +30,8 @@ export function sendJson(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
-/** Small bodies only: the test endpoints take a token at most. */
-export function readJson(req, limit = 64 * 1024) {
+/** A request's body as bytes; small bodies only (the test endpoints take a token, the token endpoint a form). */
+export function readBody(req, limit = 64 * 1024) {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks = [];
@@ -44,16 +44,14 @@ export function readJson(req, limit = 64 * 1024) {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(text ? JSON.parse(text) : {});
-      } catch (err) {
-        reject(err);
-      }
-    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+export async function readJson(req, limit = 64 * 1024) {
+  const text = (await readBody(req, limit)).toString('utf8');
+  return text ? JSON.parse(text) : {};
 }
 
 /**

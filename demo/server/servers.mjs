@@ -21,14 +21,18 @@ const DEFAULT_APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
  * @param {number} [opts.refreshTokenTtl=1209600]  seconds (14 days), from login
  * @param {string} [opts.appRoot]  built demo app, default demo/dist
  * @param {boolean} [opts.quiet=false]  no log lines (the provider's own start-up notices still print)
+ * @param {{ dropRate?: number, errorRate?: number, seed?: number }} [opts.faults]  for the bench's soak: shares
+ *   of refresh_token grants dropped (connection cut) or answered 503 before the provider reads them, chosen by
+ *   a generator seeded with `seed` (default 1), counted in /test/stats. Off without it.
  * @returns {Promise<{ appUrl: string, authUrl: string, apiUrl: string, thirdPartyUrl: string,
- *   clientId: string, close(): Promise<void> }>}
+ *   clientId: string, faults?: { set(rates: { dropRate?: number, errorRate?: number }): void },
+ *   close(): Promise<void> }>}  `faults` only when started with faults
  */
 export async function startServers(opts = {}) {
   const {
     appPort = 0, authPort = 0, apiPort = 0, thirdPartyPort = 0,
     accessTokenTtl = 30, refreshTokenTtl = 14 * 24 * 60 * 60,
-    appRoot = DEFAULT_APP_ROOT, quiet = false,
+    appRoot = DEFAULT_APP_ROOT, quiet = false, faults,
   } = opts;
   const log = quiet ? () => {} : (line) => console.log(line);
 
@@ -48,10 +52,11 @@ export async function startServers(opts = {}) {
   }
   const [appUrl, authUrl, apiUrl, thirdPartyUrl] = ports.map((port) => `http://127.0.0.1:${port}`);
 
+  let auth;
   try {
     const stats = createStats();
-    const auth = await createAuthServer({
-      issuer: authUrl, appUrl, apiAudience: apiUrl, accessTokenTtl, refreshTokenTtl, stats, log,
+    auth = await createAuthServer({
+      issuer: authUrl, appUrl, apiAudience: apiUrl, accessTokenTtl, refreshTokenTtl, stats, log, faults,
     });
     attach(servers.auth, auth.handler, log);
     attach(servers.api, createApiHandler({ authUrl, audience: apiUrl, appUrl, stats, log }), log);
@@ -67,6 +72,7 @@ export async function startServers(opts = {}) {
   let closing;
   return {
     appUrl, authUrl, apiUrl, thirdPartyUrl, clientId: CLIENT_ID,
+    ...(auth.faults && { faults: auth.faults }),
     close: () => (closing ??= close()),
   };
 }

@@ -262,6 +262,98 @@ describe('API test endpoints', () => {
   test('/test/reset zeroes the counters', async () => {
     await callApi();
     await resetStats();
-    assert.deepEqual(await stats(), { refreshes: 0, invalidGrants: 0, apiOk: 0, apiUnauthorized: 0, distinctRefreshTokens: 0 });
+    assert.deepEqual(await stats(), {
+      refreshes: 0, invalidGrants: 0, droppedRefreshes: 0, answered503: 0, apiOk: 0, apiUnauthorized: 0, distinctRefreshTokens: 0,
+    });
+  });
+});
+
+describe('token endpoint faults (the bench\'s soak)', () => {
+  test('are off by default', async () => {
+    assert.equal(servers.faults, undefined);
+    await resetStats();
+    const tokens = await login('ada');
+    for (let i = 0, token = tokens.refresh_token; i < 20; i += 1) {
+      const answer = await refresh(token);
+      assert.equal(answer.status, 200);
+      token = answer.body.refresh_token;
+    }
+    const counted = await stats();
+    assert.equal(counted.refreshes, 20);
+    assert.equal(counted.droppedRefreshes + counted.answered503, 0);
+  });
+
+  /** Servers of their own with `faults`, and a refresh that tells a cut connection from an answer. */
+  async function withFaults(faults, task) {
+    const own = await startServers({ accessTokenTtl: ACCESS_TOKEN_TTL, appRoot, quiet: true, faults });
+    const ownRefresh = async (refreshToken) => {
+      try {
+        const response = await fetch(`${own.authUrl}/oauth/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: own.appUrl },
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: own.clientId }),
+        });
+        return { status: response.status, cors: response.headers.get('access-control-allow-origin'), body: await response.json() };
+      } catch {
+        return { status: 'dropped' };
+      }
+    };
+    try {
+      const tokens = await loginWithPassword({ authUrl: own.authUrl, appUrl: own.appUrl, clientId: own.clientId, login: 'ada' });
+      const ownStats = async () => (await fetch(`${own.apiUrl}/test/stats`)).json();
+      return await task({ own, tokens, refresh: ownRefresh, stats: ownStats });
+    } finally {
+      await own.close();
+    }
+  }
+
+  test('cut the connection or answer 503 before the provider reads the grant: the refresh token is not spent', async () => {
+    await withFaults({ dropRate: 1 }, async ({ own, tokens, refresh: faultyRefresh, stats: ownStats }) => {
+      // The code exchange of the login went through: only refresh_token grants meet faults.
+      assert.equal((await faultyRefresh(tokens.refresh_token)).status, 'dropped');
+      own.faults.set({ errorRate: 1 });
+      const unavailable = await faultyRefresh(tokens.refresh_token);
+      assert.equal(unavailable.status, 503);
+      assert.equal(unavailable.cors, own.appUrl, 'the page can read the 503');
+      assert.equal(unavailable.body.error, 'temporarily_unavailable');
+      own.faults.set({ dropRate: 0, errorRate: 0 });
+      const after = await faultyRefresh(tokens.refresh_token);
+      assert.equal(after.status, 200, 'the same refresh token still works: the faults never spent it');
+      assert.ok(after.body.refresh_token);
+      assert.deepEqual(
+        await ownStats(),
+        { refreshes: 1, invalidGrants: 0, droppedRefreshes: 1, answered503: 1, apiOk: 0, apiUnauthorized: 0, distinctRefreshTokens: 1 },
+      );
+    });
+  });
+
+  test('meet a seeded share of the refreshes, the same ones in every run with the same seed', async () => {
+    const REFRESHES = 200;
+    const fates = (faults) => withFaults(faults, async ({ tokens, refresh: faultyRefresh, stats: ownStats }) => {
+      const seen = [];
+      let token = tokens.refresh_token;
+      for (let i = 0; i < REFRESHES; i += 1) {
+        const answer = await faultyRefresh(token);
+        seen.push(answer.status);
+        if (answer.status === 200) token = answer.body.refresh_token;
+      }
+      return { seen, counted: await ownStats() };
+    });
+    const faults = { dropRate: 0.1, errorRate: 0.2, seed: 42 };
+    const first = await fates(faults);
+    const count = (status) => first.seen.filter((s) => s === status).length;
+    assert.equal(first.counted.droppedRefreshes, count('dropped'));
+    assert.equal(first.counted.answered503, count(503));
+    assert.equal(first.counted.refreshes, count(200));
+    assert.equal(first.counted.invalidGrants, 0, 'no fault spent a token');
+    assert.ok(count('dropped') >= 10 && count('dropped') <= 30, `about a tenth dropped: ${count('dropped')}`);
+    assert.ok(count(503) >= 25 && count(503) <= 55, `about a fifth answered 503: ${count(503)}`);
+    assert.deepEqual((await fates(faults)).seen, first.seen);
+    assert.notDeepEqual((await fates({ ...faults, seed: 43 })).seen, first.seen);
+  });
+
+  test('refuse rates that are not shares', async () => {
+    await assert.rejects(startServers({ appRoot, quiet: true, faults: { dropRate: 0.6, errorRate: 0.6 } }), RangeError);
+    await assert.rejects(startServers({ appRoot, quiet: true, faults: { dropRate: -0.1 } }), RangeError);
   });
 });

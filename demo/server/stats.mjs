@@ -6,7 +6,9 @@ export function createStats() {
   // Only digests are kept: the point is to prove that no refresh token was sent twice, not to hold
   // live credentials in memory longer than the provider does.
   const refreshTokenDigests = new Set();
-  const counters = { refreshes: 0, invalidGrants: 0, apiOk: 0, apiUnauthorized: 0 };
+  // `refreshes` are the refresh_token grants the provider processed; the injected faults (faults.mjs) never
+  // reach it and are counted apart.
+  const counters = { refreshes: 0, invalidGrants: 0, droppedRefreshes: 0, answered503: 0, apiOk: 0, apiUnauthorized: 0 };
 
   return {
     counters,
