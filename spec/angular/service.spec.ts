@@ -9,6 +9,7 @@ import { versionKey } from '../../src/core/local-copy';
 import { DEFAULT_SETTINGS, DEFAULT_STORAGE_KEYS } from '../../src/core/settings';
 import type { RefreshFunction, Revoker, TokenResponse } from '../../src/core/types';
 import { deferred } from '../helpers/fakes';
+import { stringsIn } from '../helpers/errors';
 import { jwtExpiringIn } from '../helpers/jwt';
 import { settle } from '../helpers/ng';
 
@@ -62,14 +63,6 @@ describe('service (authTokens, per request)', () => {
 
   const bearer = (token: string) => (headers: Record<string, string>) => headers.Authorization === `Bearer ${token}`;
   const noAuthorization = (headers: Record<string, string>) => !('Authorization' in headers);
-
-  /** Every string reachable from `value`, non-enumerable properties included (an Error's message). */
-  function everyString(value: unknown, seen = new Set<unknown>()): string[] {
-    if (typeof value === 'string') return [value];
-    if (value === null || typeof value !== 'object' || seen.has(value)) return [];
-    seen.add(value);
-    return Object.getOwnPropertyNames(value).flatMap((key) => everyString((value as Record<string, unknown>)[key], seen));
-  }
 
   beforeEach(() => {
     angular.mock.inject.strictDi(true);
@@ -451,7 +444,7 @@ describe('service (authTokens, per request)', () => {
       // The failed revocation was said: $log was listened to.
       const logged = spies.flatMap((spy) => spy.calls.allArgs());
       expect(logged.length).toBeGreaterThan(0);
-      const text = everyString([logged, broadcast, rejection]).join(' ');
+      const text = stringsIn([logged, broadcast, rejection]).join(' ');
       expect(text).not.toContain('rt-secret');
       expect(text).not.toContain(access);
     });

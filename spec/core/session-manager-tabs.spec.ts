@@ -57,6 +57,18 @@ describe('session-manager across tabs (iframes)', () => {
     localStorage.setItem(keys.refreshToken, JSON.stringify(refreshToken));
   }
 
+  /** A token endpoint that holds its answer (`accessToken`, rotated to 'refresh-late') until `answer` resolves. */
+  function heldRefresher(accessToken: string) {
+    const answer = deferred<void>();
+    const started = deferred<void>();
+    const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => {
+      started.resolve();
+      await answer.promise;
+      return { accessToken, refreshToken: 'refresh-late', expiresIn: 3600 };
+    });
+    return { refresher, started, answer };
+  }
+
   const eventually = async (check: () => boolean, ms = 2000) => {
     const until = Date.now() + ms;
     while (!check() && Date.now() < until) await sleep(10);
@@ -91,13 +103,7 @@ describe('session-manager across tabs (iframes)', () => {
 
   it('keeps a logout in one tab while the other tab\'s renewal is in flight: nothing comes back, and its refresh token is revoked', async () => {
     storeExpired('refresh-0');
-    const answer = deferred<void>();
-    const started = deferred<void>();
-    const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => {
-      started.resolve();
-      await answer.promise;
-      return { accessToken: jwtExpiringIn(3600), refreshToken: 'refresh-late', expiresIn: 3600 };
-    });
+    const { refresher, started, answer } = heldRefresher(jwtExpiringIn(3600));
     const revoke = jasmine.createSpy<Revoker>('revoke').and.resolveTo(undefined);
     const renewing = tab(refresher, revoke);
     const leaving = tab(refresher, revoke);
@@ -123,13 +129,7 @@ describe('session-manager across tabs (iframes)', () => {
 
   it('keeps a login in one tab while the other tab\'s renewal is in flight: the late result is dropped, not revoked', async () => {
     storeExpired('refresh-0');
-    const answer = deferred<void>();
-    const started = deferred<void>();
-    const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(async () => {
-      started.resolve();
-      await answer.promise;
-      return { accessToken: jwtExpiringIn(3600, { jti: 'late' }), refreshToken: 'refresh-late', expiresIn: 3600 };
-    });
+    const { refresher, started, answer } = heldRefresher(jwtExpiringIn(3600, { jti: 'late' }));
     const revoke = jasmine.createSpy<Revoker>('revoke').and.resolveTo(undefined);
     const renewing = tab(refresher, revoke);
     const other = tab(refresher, revoke);

@@ -9,7 +9,7 @@ import { memoryStore, type KeyValueStore } from '../../src/core/storage';
 import type { TabChange } from '../../src/core/tab-sync';
 import type { RefreshFunction, Revoker, Session, TokenResponse } from '../../src/core/types';
 import { deferred, deleteDatabase, flushMicrotasks, makeSession, RecordingLock, uniqueName } from '../helpers/fakes';
-import { rejectionOf } from '../helpers/errors';
+import { rejectionOf, stringsIn } from '../helpers/errors';
 import { jwtExpiringIn } from '../helpers/jwt';
 
 describe('session-manager', () => {
@@ -63,14 +63,6 @@ describe('session-manager', () => {
 
   const expired = (refreshToken: string | null = 'rt-1') => makeSession({ token: jwtExpiringIn(-60, { jti: uniqueName('t') }), refreshToken });
   const usable = (refreshToken: string | null = 'rt-1') => makeSession({ token: jwtExpiringIn(3600, { jti: uniqueName('t') }), refreshToken });
-
-  /** Every string reachable from `value`, non-enumerable properties included (an Error's message). */
-  function everyString(value: unknown, seen = new Set<unknown>()): string[] {
-    if (typeof value === 'string') return [value];
-    if (value === null || typeof value !== 'object' || seen.has(value)) return [];
-    seen.add(value);
-    return Object.getOwnPropertyNames(value).flatMap((key) => everyString((value as Record<string, unknown>)[key], seen));
-  }
 
   /** Native promises settle without timers: enough turns for a whole renewal under `jasmine.clock()`. */
   const settle = () => flushMicrotasks(100);
@@ -174,7 +166,7 @@ describe('session-manager', () => {
       expect(resolvedEarly).toBeFalse();
       expect(resolved).toBeTrue();
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(everyString(warn.calls.allArgs()).join(' ')).not.toContain('rt-hanging');
+      expect(stringsIn(warn.calls.allArgs()).join(' ')).not.toContain('rt-hanging');
     });
   });
 
@@ -212,7 +204,7 @@ describe('session-manager', () => {
         expect(manager.current()).toBeNull();
         expect(types()).toEqual(['loggedOut']);
         expect(warn).toHaveBeenCalledTimes(1);
-        expect(everyString(warn.calls.allArgs()).join(' ')).not.toContain('rt-1');
+        expect(stringsIn(warn.calls.allArgs()).join(' ')).not.toContain('rt-1');
       });
     }
 
@@ -339,7 +331,7 @@ describe('session-manager', () => {
 
         expect(refresher).toHaveBeenCalledTimes(3);
         expect(events.map((event) => event.type)).toEqual(['sessionStarted', 'refreshed', 'refreshFailed', 'refreshFailed', 'sessionExpired', 'loggedOut']);
-        expect(everyString(events).join(' ')).not.toContain('rt-secret');
+        expect(stringsIn(events).join(' ')).not.toContain('rt-secret');
       });
     });
   });

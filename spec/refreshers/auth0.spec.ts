@@ -3,7 +3,7 @@ import { AuthTokensError } from '../../src/core/errors';
 import type { Session } from '../../src/core/types';
 import { auth0CheckSession, auth0RefreshToken, auth0Revoke, type Auth0Deps, type Auth0Options } from '../../src/refreshers/auth0';
 import { makeSession } from '../helpers/fakes';
-import { expectAuthTokensError as expectErrorHiding, rejectionOf } from '../helpers/errors';
+import { expectErrorWithout, rejectionOf, stringsIn } from '../helpers/errors';
 
 describe('auth0 refreshers', () => {
   const DOMAIN = 'tenant.example.test';
@@ -49,14 +49,8 @@ describe('auth0 refreshers', () => {
 
 
   /** An AuthTokensError with `code` that carries no token in its message, its string form or its cause. */
-  function expectAuthTokensError(error: unknown, code: AuthTokensError['code']): void {
-    expectErrorHiding(error, code, REFRESH_TOKEN);
-    for (const token of [REFRESH_TOKEN, NEW_REFRESH_TOKEN, ACCESS_TOKEN]) {
-      expect(JSON.stringify((error as AuthTokensError).cause) ?? '').withContext('cause').not.toContain(token);
-      expect((error as AuthTokensError).message).withContext('message').not.toContain(token);
-      expect(String(error)).withContext('String(error)').not.toContain(token);
-    }
-  }
+  const expectAuthTokensError = (error: unknown, code: AuthTokensError['code']) =>
+    expectErrorWithout(error, code, [REFRESH_TOKEN, NEW_REFRESH_TOKEN, ACCESS_TOKEN]);
 
   describe('auth0RefreshToken', () => {
     it('creates one Authentication on first use, form-encoded and without telemetry', async () => {
@@ -426,20 +420,6 @@ describe('auth0 refreshers', () => {
     });
 
     describe('secrets', () => {
-      /** Every string reachable from `value` through own properties, cycles cut. */
-      function stringsIn(value: unknown, seen = new Set<unknown>()): string[] {
-        if (typeof value === 'string') return [value];
-        if (typeof value !== 'object' || value === null || seen.has(value)) return [];
-        seen.add(value);
-        return Object.getOwnPropertyNames(value).flatMap((name) => {
-          try {
-            return stringsIn((value as Record<string, unknown>)[name], seen);
-          } catch {
-            return []; // a getter that throws
-          }
-        });
-      }
-
       it("auth0-js's own error on a 5xx holds the request with the refresh token (what cause must not keep)", async () => {
         fakeXhr(json(503, { error: 'temporarily_unavailable' }));
 
