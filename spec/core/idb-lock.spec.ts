@@ -1,5 +1,6 @@
 import { indexedDbLock } from '../../src/core/idb-lock';
 import type { AuthTokensError } from '../../src/core/errors';
+import { IDB_TIMEOUT_MS } from '../../src/core/idb';
 
 describe('idb-lock', () => {
   const name = () => `spec-lock-${Math.random().toString(36).slice(2)}`;
@@ -56,5 +57,20 @@ describe('idb-lock', () => {
     const failure = new Error('task failed');
     await expectAsync(lock.run(() => Promise.reject(failure))).toBeRejectedWith(failure);
     await expectAsync(lock.run(async () => 'again')).toBeResolvedTo('again');
+  });
+  it('rejects, without running the task, when IndexedDB never answers: the coordinator then goes on without the lock', async () => {
+    // A factory whose open requests never fire, as a hung browser process leaves them.
+    const hung = { open: () => ({}) as IDBOpenDBRequest } as unknown as IDBFactory;
+    const task = jasmine.createSpy('task').and.resolveTo('done');
+    jasmine.clock().install();
+    try {
+      const run = indexedDbLock(hung, name(), 15_000, 15_000).run(task);
+      const settled = run.then(() => 'resolved', (error: Error) => error.message);
+      jasmine.clock().tick(IDB_TIMEOUT_MS);
+      expect(await settled).toMatch(/did not answer/);
+      expect(task).not.toHaveBeenCalled();
+    } finally {
+      jasmine.clock().uninstall();
+    }
   });
 });

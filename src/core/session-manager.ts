@@ -83,6 +83,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (outcome.ended) publish({ type: 'sessionExpired', error: outcome.error });
   });
   const renewed = (seenToken: string | null) => coordinator.refresh(seenToken).then((session) => session.token as string);
+  const currentToken = () => store.current()?.token ?? null;
 
   const renewable = () => {
     const session = store.current();
@@ -93,14 +94,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     now,
     renewable,
     retryAt: coordinator.retryAt,
-    renew: () => renewed(store.current()?.token ?? null),
+    renew: () => renewed(currentToken()),
     subscribe: (listener) => manager.subscribe((event) => listener(event.type === 'refreshed')),
     renewBeforeSeconds: settings.renewBeforeSeconds,
     minValiditySeconds: settings.minValiditySeconds,
   });
 
   /** Another tab logged in, renewed or logged out: storage already shows it. */
-  const followOtherTab = (change: TabChange) => publish(change === 'renewed' ? { type: 'refreshed', token: store.current()?.token ?? null }
+  const followOtherTab = (change: TabChange) => publish(change === 'renewed' ? { type: 'refreshed', token: currentToken() }
     : change === 'loggedIn' ? { type: 'sessionStarted' } : { type: 'loggedOut', otherTab: true });
   let stopWatchingTabs: (() => void) | null = null;
 
@@ -112,7 +113,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (usable(session)) return session.token;
       return canRenew(session, refresher) ? renewed(session.token) : null;
     },
-    refresh: () => renewed(store.current()?.token ?? null),
+    refresh: () => renewed(currentToken()),
     replace: renewed,
 
     setSession(response, profile) {
