@@ -163,4 +163,23 @@ describe('core (authTokensCore)', () => {
     expect(core.settings.loginPath).toBe('/signin');
     expect(core.settings.storageKeys.token).toBe('apiToken');
   });
+
+  describe('with a localStorage that throws on access but an IndexedDB that works (cookies blocked)', () => {
+    afterEach(() => deleteDatabase(DB_NAME));
+    it('still starts (the run block must not throw)', () => {
+      angular.mock.inject.strictDi(true);
+      const win = {
+        addEventListener: () => undefined, removeEventListener: () => undefined,
+        location: window.location, document: window.document, navigator: window.navigator, indexedDB: window.indexedDB,
+        get localStorage(): Storage { throw new DOMException('Access is denied for this document.', 'SecurityError'); },
+      };
+      angular.mock.module('authTokens', ['authTokensProvider', '$provide', (p: AuthTokensProviderImpl, $provide: auto.IProvideService) => {
+        p.configure({ refresher: () => Promise.resolve({ accessToken: jwtExpiringIn(3600) }) });
+        $provide.value('$window', win);
+      }]);
+      let core: AuthTokensCore | undefined;
+      expect(() => angular.mock.inject(['authTokensCore', (c: AuthTokensCore) => { core = c; }])).not.toThrow();
+      expect(core).toBeDefined();
+    });
+  });
 });

@@ -971,4 +971,24 @@ describe('coordinator', () => {
       });
     });
   });
+
+  it('does not let a clock set back an hour stretch a backoff step to an hour', async () => {
+    let t = Date.now();
+    const local = createLocalCopy(memoryStore(), DEFAULT_STORAGE_KEYS);
+    // Expired on this machine's clock even once it is set back: its life was counted here.
+    local.write({ session: makeSession({ token: jwtExpiringIn(-10), refreshToken: 'rt-0', expiresAt: t - 7_200_000 }), version: 1 });
+    const store = createSessionStore(local, null, () => undefined);
+    let fail = true;
+    const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(() =>
+      (fail ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ accessToken: jwtExpiringIn(3600), expiresIn: 3600 })));
+    const coordinator = createRefreshCoordinator({ store, lock: inTabLock, refresher,
+      settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 }, now: () => t, warn: () => undefined, revoke: () => undefined });
+    await coordinator.refresh(null).catch(() => undefined); // offline: fails, backoff 2 s
+    fail = false;
+    t -= 3600_000; // NTP or the user corrects the clock
+    t += 60_000; // a minute later (real time), well past any backoff step
+    await coordinator.refresh(null).catch(() => undefined);
+    expect(refresher).toHaveBeenCalledTimes(2);
+  });
+
 });

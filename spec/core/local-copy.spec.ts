@@ -229,20 +229,22 @@ describe('local-copy', () => {
       expect(copy.read()).toEqual({ session: { token: 't2', refreshToken: 'r', idToken: null, profile: null, expiresAt: null }, version: 2 });
     });
 
-    it('writes the version before the session, so a tab told of the new session by the storage event sees its version', () => {
-      const set = spyOn(kv, 'set').and.callThrough();
-      const remove = spyOn(kv, 'remove').and.callThrough();
+    it('writes the version after the session, so a tab that reads half-way never sees old values under the new version', () => {
+      const order: string[] = [];
+      spyOn(kv, 'set').and.callFake((key: string) => { order.push(`set ${key}`); });
+      spyOn(kv, 'remove').and.callFake((key: string) => { order.push(`remove ${key}`); });
 
       copy.write({ session: { ...full, token: 't2' }, version: 2 });
 
-      expect(set.calls.first().args).toEqual(['authTokens:version:app.token', '2']);
-      expect(remove).not.toHaveBeenCalled();
+      expect(order[order.length - 1]).toBe('set authTokens:version:app.token');
+      expect(order.filter((step) => step.includes('authTokens:version')).length).toBe(1);
 
-      set.calls.reset();
+      order.length = 0;
       copy.write({ session: null, version: 3 });
 
-      expect(set.calls.allArgs()).toEqual([['authTokens:version:app.token', '3']]);
-      expect(remove.calls.count()).toBe(5);
+      expect(order.length).toBe(6);
+      expect(order.slice(0, 5).every((step) => step.startsWith('remove '))).toBeTrue();
+      expect(order[5]).toBe('set authTokens:version:app.token');
     });
   });
 });

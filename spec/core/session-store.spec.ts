@@ -1,10 +1,10 @@
 import { DB_NAME, IDB_TIMEOUT_MS } from '../../src/core/idb';
-import { createLocalCopy, type LocalCopy, type Versioned } from '../../src/core/local-copy';
+import { createLocalCopy, versionKey, type LocalCopy, type Versioned } from '../../src/core/local-copy';
 import { createSessionStore, type SessionStore } from '../../src/core/session-store';
 import { DEFAULT_STORAGE_KEYS } from '../../src/core/settings';
 import { indexedDbCopy, type SharedCopy } from '../../src/core/shared-copy';
 import { memoryStore, type KeyValueStore } from '../../src/core/storage';
-import { deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, uniqueName } from '../helpers/fakes';
+import { deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, sleep, uniqueName } from '../helpers/fakes';
 
 describe('session-store', () => {
   const A = makeSession({ refreshToken: 'refresh-A' });
@@ -446,6 +446,73 @@ describe('session-store', () => {
       expect(await two.commit(renewal, B)).toBeFalse();
       expect(await two.latest()).toEqual({ session: null, version: 2 });
       expect(warn).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('against other tabs whose writes arrive late or half-way', () => {
+    const warn = () => undefined;
+
+    it('fails for a renewal that read another tab\'s logout half-way (its version with the old fields), so the logout stands', async () => {
+      const backend = memoryStore();
+      let snapshot: Map<string, string | null> | null = null;
+      const vKey = versionKey(DEFAULT_STORAGE_KEYS);
+      // B has already received A's first write (the version key, written first) but not yet the field removals.
+      const bKv: KeyValueStore = {
+        get: (key) => (snapshot && key !== vKey ? snapshot.get(key) ?? null : backend.get(key)),
+        set: (key, value) => { snapshot = null; backend.set(key, value); },
+        remove: (key) => backend.remove(key),
+      };
+      const shared = new FakeSharedCopy();
+      // A's IndexedDB transaction starts a moment later (the open), as a real one does.
+      const sharedA: SharedCopy = { read: () => shared.read(), update: async (next) => { await sleep(5); return shared.update(next); } };
+      const storeA = createSessionStore(createLocalCopy(backend, DEFAULT_STORAGE_KEYS), sharedA, warn);
+      const storeB = createSessionStore(createLocalCopy(bKv, DEFAULT_STORAGE_KEYS), shared, warn);
+      await storeA.replace(makeSession({ refreshToken: 'rt-0' }));
+      snapshot = new Map(['token', 'refreshToken', 'idToken', 'profile', 'expiresAt'].map((k) => [k, backend.get(k)]));
+      const loggingOut = storeA.replace(null);
+      const read = await storeB.latest(); // B's timer fires: it sees version 2 and rt-0
+      expect(read.session?.refreshToken).toBe('rt-0');
+      await loggingOut; // A's record {null, 2} lands
+      const committed = await storeB.commit(read, makeSession({ refreshToken: 'rt-1' })); // B renewed rt-0 (not yet revoked)
+      expect(committed).toBe(false);
+      expect(storeA.current()).toBeNull();
+      expect(shared.value?.session).toBeNull();
+    });
+
+    it('keeps a logout in one tab when another tab\'s renewal commits to IndexedDB just before it and writes localStorage after it', async () => {
+      // One localStorage (last writer wins); tab B reads it late, as Chromium hands writes to other tabs asynchronously.
+      const backend = memoryStore();
+      let snapshot: Map<string, string | null> | null = null;
+      const bKv: KeyValueStore = {
+        get: (key) => (snapshot ? snapshot.get(key) ?? null : backend.get(key)),
+        set: (key, value) => backend.set(key, value),
+        remove: (key) => backend.remove(key),
+      };
+      const shared = new FakeSharedCopy();
+      const localA = createLocalCopy(backend, DEFAULT_STORAGE_KEYS);
+      const storeA = createSessionStore(localA, shared, warn);
+      const storeB = createSessionStore(createLocalCopy(bKv, DEFAULT_STORAGE_KEYS), shared, warn);
+      await storeA.replace(makeSession({ refreshToken: 'rt-0' }));
+      const read = await storeB.latest(); // B, under the lock, read the session and called the server
+      // B does not see A's next localStorage writes yet.
+      snapshot = new Map(['token', 'refreshToken', 'idToken', 'profile', 'expiresAt', 'authTokens:version:token'].map((k) => [k, backend.get(k)]));
+      const committing = storeB.commit(read, makeSession({ refreshToken: 'rt-1' })); // its IndexedDB transaction goes first
+      const revoked = await storeA.replace(null); // the user logs out in A
+      await committing;
+      expect(revoked).toContain('rt-1'); // A revokes B's new refresh token ...
+      expect(storeA.current()).toBeNull(); // ... and localStorage, which every tab reads, shows the logout
+    });
+
+    it('takes a version too large to grow by one as garbage, so that a logout still overtakes a renewal in flight', async () => {
+      const kv = memoryStore();
+      const local = createLocalCopy(kv, DEFAULT_STORAGE_KEYS);
+      local.write({ session: makeSession({ refreshToken: 'rt-0' }), version: Number.MAX_SAFE_INTEGER });
+      const store = createSessionStore(local, null, warn);
+      const read = await store.latest(); // a renewal reads ...
+      await store.replace(null); // ... the user logs out ...
+      const committed = await store.commit(read, makeSession({ refreshToken: 'rt-1' })); // ... the renewal lands
+      expect(committed).toBe(false);
+      expect(store.current()).toBeNull();
     });
   });
 });

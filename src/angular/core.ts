@@ -51,7 +51,14 @@ export class AuthTokensCoreProvider {
       settings,
       now: () => Date.now(),
       warn,
-      watchTabs: shared ? (onChange) => watchOtherTabs($window, $window.localStorage, keys.token, onChange) : undefined,
+      watchTabs: shared ? (onChange) => {
+        try {
+          return watchOtherTabs($window, $window.localStorage, keys.token, onChange);
+        } catch {
+          // localStorage that throws on access (cookies blocked) while IndexedDB works: no tab to follow.
+          return () => undefined;
+        }
+      } : undefined,
       timers: { events: { target: $window, document: $window.document } },
     });
     // Relative URLs resolve as the browser resolves them: against the document's base URL.

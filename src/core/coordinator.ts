@@ -154,14 +154,20 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
       return session;
     });
 
+  /**
+   * Until when the current token backs off: 0 when it is not failing. A step that lies further ahead than the
+   * longest one can only come from a clock set back meanwhile, and is over.
+   */
+  const retryAt = () => (failing && failing.token === (store.current()?.token ?? null) && failing.until - now() <= RETRY_MAX_MS ? failing.until : 0);
+
   return {
     refresh(seenToken) {
       if (inFlight) return inFlight;
       // Backing off: the same token is not renewed again before its step is over; a new session starts afresh.
-      if (failing && now() < failing.until && failing.token === (store.current()?.token ?? null)) return Promise.reject(failing.error);
+      if (now() < retryAt()) return Promise.reject(failing!.error);
       return (inFlight = run(seenToken).finally(() => { inFlight = null; }));
     },
-    retryAt: () => (failing && failing.token === (store.current()?.token ?? null) ? failing.until : 0),
+    retryAt,
     subscribe: outcomes.subscribe,
   };
 }

@@ -50,13 +50,15 @@ export function createLocalCopy(kv: KeyValueStore, keys: StorageKeys): LocalCopy
       return last;
     },
     write({ session, version }) {
-      // The version first: a tab that sees the new session through the storage event sees its version too.
-      kv.set(names[FIELDS.length], String(version));
       FIELDS.forEach((field, i) => {
         const value = session?.[field];
         if (value == null) kv.remove(names[i]);
         else kv.set(names[i], JSON.stringify(value));
       });
+      // The version last: another tab that reads between these writes (they reach it one by one) may see new
+      // fields under the old version, which only makes it look older than it is, never old fields under the
+      // new version, which would let a renewal of a logged-out session pass the compare-and-set.
+      kv.set(names[FIELDS.length], String(version));
     },
   };
 }

@@ -65,7 +65,8 @@ export function createRenewalScheduler(options: RenewalSchedulerOptions): Renewa
   /** When to renew, the pauses counted in. */
   const dueAt = (): number | null => {
     const due = renewalDue();
-    return due === null ? null : Math.max(due, options.retryAt(), stalled.until);
+    // A pause further ahead than the longest one can only come from a clock set back meanwhile: it is over.
+    return due === null ? null : Math.max(due, options.retryAt(), stalled.until - now() <= PAUSE_MAX_MS ? stalled.until : 0);
   };
 
   const arm = () => {

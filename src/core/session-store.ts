@@ -68,7 +68,10 @@ export function createSessionStore(local: LocalCopy, shared: SharedCopy | null, 
     },
 
     async commit(read, session) {
-      const overtaken = (copy: Versioned | undefined) => !!copy && copy.version > read.version;
+      // A newer version, or another session under the same version: a copy read half-way through another
+      // tab's write (its writes reach this tab one key at a time) is no proof that nothing came since.
+      const overtaken = (copy: Versioned | undefined) => !!copy && (copy.version > read.version
+        || (copy.version === read.version && (copy.session?.refreshToken ?? null) !== (read.session?.refreshToken ?? null)));
       const next = { session, version: read.version + 1 };
       if (overtaken(local.read())) return false;
       if (shared) {
@@ -98,7 +101,11 @@ export function createSessionStore(local: LocalCopy, shared: SharedCopy | null, 
       local.write(next);
       let replaced: Versioned | undefined;
       try {
-        replaced = await shared?.update((current) => ({ session, version: Math.max(next.version, (current?.version ?? 0) + 1) }));
+        let version = next.version;
+        replaced = await shared?.update((current) => ({ session, version: (version = Math.max(version, (current?.version ?? 0) + 1)) }));
+        // Another tab committed meanwhile: its write to localStorage may land after ours, so ours is written
+        // again, above it, for this to stay a login or a logout in every tab.
+        if (version > next.version) local.write(seen({ session, version }));
       } catch (error) {
         degrade(error);
       }

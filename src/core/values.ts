@@ -14,5 +14,8 @@ export function parseJson(text: string | null): unknown {
   }
 }
 
-/** A version of the stored session: a whole number that can still grow (Infinity could never be overtaken). */
-export const isVersion = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+/**
+ * A version of the stored session: a whole number that can still grow, and be told from the next one
+ * (Infinity could never be overtaken, and past 2^52 adding one stops being exact): anything else is garbage.
+ */
+export const isVersion = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 52;
