@@ -197,4 +197,10 @@ describe('errors', () => {
     expect(failure.cause).toEqual({ error: 'invalid_grant', error_description: 'token [redacted] was spent; [redacted] again', code: '[redacted]', status: 400 });
     expect(JSON.stringify(failure)).not.toContain('rt-9');
   });
+  it('cuts a secret out in its percent-encoded form too, as a server echoing the form it was sent writes it', () => {
+    const secret = 'rt/+=secret';
+    const failure = toAuthTokensError({ error: 'invalid_grant', error_description: `bad refresh_token=${encodeURIComponent(secret)}` }, [secret]);
+
+    expect(failure.cause).toEqual({ error: 'invalid_grant', error_description: 'bad refresh_token=[redacted]' });
+  });
 });

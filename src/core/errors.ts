@@ -43,7 +43,9 @@ export function explain(reason: unknown, secrets: ReadonlyArray<string | null> =
   for (const field of EXPLAINING) {
     const value = reason[field];
     if (typeof value === 'number') kept[field] = value;
-    else if (typeof value === 'string') kept[field] = secrets.reduce<string>((text, secret) => (secret ? text.split(secret).join('[redacted]') : text), value);
+    // The secret as sent in a form too: a server may echo the body it was given.
+    else if (typeof value === 'string') kept[field] = secrets.flatMap((secret) => (secret ? [secret, encodeURIComponent(secret)] : []))
+      .reduce((text, secret) => text.split(secret).join('[redacted]'), value);
   }
   return kept;
 }
