@@ -34,6 +34,8 @@ export function transact<T>(factory: IDBFactory, name: string, mode: IDBTransact
     open.result.createObjectStore(LOCKS);
   };
   const run = request(open).then(async (db) => {
+    // Never the connection that holds up another tab's upgrade or deletion.
+    db.onversionchange = () => db.close();
     try {
       if (timedOut) throw new Error('late');
       tx = db.transaction(name, mode);
