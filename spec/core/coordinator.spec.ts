@@ -10,7 +10,7 @@ import { indexedDbCopy, type SharedCopy } from '../../src/core/shared-copy';
 import { memoryStore, type KeyValueStore } from '../../src/core/storage';
 import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
 import {
-  deferred, deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, RecordingLock, rotatingServer, uniqueName,
+  deferred, deleteDatabase, FakeSharedCopy, flushMicrotasks, makeSession, RecordingLock, rotatingServer, uniqueName, useFakeClock,
 } from '../helpers/fakes';
 import { jwtExpiringIn, makeJwt } from '../helpers/jwt';
 import { rejectionOf } from '../helpers/errors';
@@ -379,11 +379,7 @@ describe('coordinator', () => {
     });
 
     describe('that never answers', () => {
-      beforeEach(() => {
-        jasmine.clock().install();
-        jasmine.clock().mockDate(new Date());
-      });
-      afterEach(() => jasmine.clock().uninstall());
+      useFakeClock();
 
       it('rejects refresh_failed after refreshTimeoutSeconds, not before, and keeps the session', async () => {
         const stored = expiredSession();

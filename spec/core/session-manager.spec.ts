@@ -8,7 +8,7 @@ import { indexedDbCopy, type SharedCopy } from '../../src/core/shared-copy';
 import { memoryStore, type KeyValueStore } from '../../src/core/storage';
 import type { TabChange } from '../../src/core/tab-sync';
 import type { RefreshFunction, Revoker, Session, TokenResponse } from '../../src/core/types';
-import { deferred, deleteDatabase, flushMicrotasks, makeSession, RecordingLock, uniqueName } from '../helpers/fakes';
+import { deferred, deleteDatabase, flushMicrotasks, makeSession, RecordingLock, uniqueName, useFakeClock } from '../helpers/fakes';
 import { rejectionOf, stringsIn } from '../helpers/errors';
 import { jwtExpiringIn } from '../helpers/jwt';
 
@@ -68,11 +68,7 @@ describe('session-manager', () => {
   const settle = () => flushMicrotasks(100);
 
   describe('with a fake clock', () => {
-    beforeEach(() => {
-      jasmine.clock().install();
-      jasmine.clock().mockDate(new Date());
-    });
-    afterEach(() => jasmine.clock().uninstall());
+    useFakeClock();
 
     describe('silent renewal (a refresher that uses no refresh token)', () => {
       it('counts an expired token without a refresh token as authenticated, and token() renews it', async () => {
@@ -308,11 +304,7 @@ describe('session-manager', () => {
     });
 
     describe('with a fake clock', () => {
-      beforeEach(() => {
-        jasmine.clock().install();
-        jasmine.clock().mockDate(new Date());
-      });
-      afterEach(() => jasmine.clock().uninstall());
+      useFakeClock();
 
       it('never carry a refresh token, whatever the refresher echoes', async () => {
         const refresher = jasmine.createSpy<RefreshFunction>('refresher');

@@ -9,6 +9,15 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Runs the specs of the enclosing `describe` under `jasmine.clock()`, its date starting at the real now. */
+export function useFakeClock(): void {
+  beforeEach(() => {
+    jasmine.clock().install();
+    jasmine.clock().mockDate(new Date());
+  });
+  afterEach(() => jasmine.clock().uninstall());
+}
+
 /** Lets pending promise callbacks run without a timer, so it works under `jasmine.clock()` too. */
 export async function flushMicrotasks(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await Promise.resolve();
