@@ -83,9 +83,8 @@ export function createSessionStore(local: LocalCopy, shared: SharedCopy | null, 
           });
           // Overtaken in another tab: this tab sees the newer session at once, as after `latest()`.
           if (newer && newer.version > local.read().version) local.write(seen(newer));
-          const lost = !!newer;
           // A login or logout in this tab may have come while the transaction ran; it writes its own record next.
-          if (lost || overtaken(local.read())) return false;
+          if (newer || overtaken(local.read())) return false;
         } catch (error) {
           degrade(error);
           if (overtaken(local.read())) return false;
