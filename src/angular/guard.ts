@@ -34,9 +34,10 @@ interface TransitionService {
 
 guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authTokensCore', 'authManager'];
 /**
- * The route guard, as the guide's `$locationChangeStart` run block but sharing the service's single flight:
- * public paths are left alone; a usable token authenticates; an expired one with a refresh token lets the
- * navigation go on while it renews; with nothing to restore, one redirect to the login path with `returnTo`.
+ * The route guard, as the guide's `$locationChangeStart` run block but sharing the core's single flight:
+ * public paths are left alone; a usable token authenticates; an expired one whose session can be renewed
+ * (a refresh token, or silent renewal) lets the navigation go on while it renews; with nothing to restore,
+ * one redirect to the login path with `returnTo`.
  */
 export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService & { isAuthenticated?: boolean },
   $location: ILocationService, $window: IWindowService, { manager, settings }: GuardedCore, authManager: AuthManager): void {
