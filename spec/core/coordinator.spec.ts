@@ -987,4 +987,44 @@ describe('coordinator', () => {
     expect(refresher).toHaveBeenCalledTimes(2);
   });
 
+
+  describe('with a refresh that answers after refreshTimeoutSeconds', () => {
+    useFakeClock();
+
+    it('tells its callers refresh_failed at the timeout, yet stores the late answer, so the next renewal sends its refresh token', async () => {
+      const local = createLocalCopy(memoryStore(), DEFAULT_STORAGE_KEYS);
+      local.write({ session: makeSession({ token: jwtExpiringIn(-10), refreshToken: 'rt-0' }), version: 1 });
+      const store = createSessionStore(local, null, () => undefined);
+      const sent: string[] = [];
+      // A rotating server that answers after 11 s, past the 10 s timeout, with the only refresh token that still works.
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake((refreshToken) => {
+        sent.push(refreshToken);
+        return new Promise<TokenResponse>((resolve) => setTimeout(() => resolve({
+          accessToken: jwtExpiringIn(3600, { jti: `after-${refreshToken}` }), refreshToken: `${refreshToken}-next`, expiresIn: 3600,
+        }), 11_000));
+      });
+      const coordinator = createRefreshCoordinator({
+        store, lock: new RecordingLock(), refresher, settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 },
+        now: () => Date.now(), warn: () => undefined, revoke: () => undefined,
+      });
+      const outcomes = jasmine.createSpy<(outcome: RefreshOutcome) => void>('outcomes');
+      coordinator.subscribe(outcomes);
+
+      const first = rejectionOf(coordinator.refresh(null));
+      await flushMicrotasks();
+      jasmine.clock().tick(10_001);
+      expect((await first).code).toBe('refresh_failed');
+      jasmine.clock().tick(1_000);
+      await flushMicrotasks(100);
+
+      expect(store.current()?.refreshToken).toBe('rt-0-next');
+      expect(outcomes.calls.allArgs().map(([outcome]) => ('error' in outcome ? outcome.error.code : 'renewed'))).toEqual(['refresh_failed', 'renewed']);
+      // A renewal now spends the late answer's refresh token, never the spent one.
+      const again = coordinator.refresh(store.current()!.token).catch(() => undefined);
+      await flushMicrotasks();
+      expect(sent).toEqual(['rt-0', 'rt-0-next']);
+      jasmine.clock().tick(11_000);
+      await again;
+    });
+  });
 });

@@ -36,6 +36,8 @@ export interface RefreshCoordinator {
 
 const RETRY_FIRST_MS = 2000;
 const RETRY_MAX_MS = 30_000;
+/** How long a refresh that timed out is still awaited, under the lock, for the refresh token in its answer. */
+const LATE_ANSWER_MS = 60_000;
 
 /**
  * One renewal at a time: every caller (requests, guard, timer, `refresh()`) joins the one in flight. Inside
@@ -69,9 +71,23 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
   };
 
   const seconds = settings.refreshTimeoutSeconds;
-  const call = (current: Session): Promise<TokenResponse> => withTimeout(
-    Promise.resolve().then(() => refresher(current.refreshToken ?? '', current)),
-    seconds * 1000, () => new AuthTokensError('refresh_failed', `The refresh took over ${seconds} s.`));
+  const tooLong = () => new AuthTokensError('refresh_failed', `The refresh took over ${seconds} s.`);
+  /**
+   * Calls the refresher. Past `refreshTimeoutSeconds` its callers are told (`early`), but the answer is still
+   * awaited, under the lock, for up to a minute: with rotation, a late answer carries the only refresh token
+   * that still works, and the next attempt would otherwise send the spent one and end the session.
+   */
+  const call = async (current: Session, early: (result: Result) => void): Promise<TokenResponse> => {
+    const answer = Promise.resolve().then(() => refresher(current.refreshToken ?? '', current));
+    const timeout = tooLong();
+    try {
+      return await withTimeout(answer, seconds * 1000, () => timeout);
+    } catch (error) {
+      if (error !== timeout) throw error;
+      early(failed(timeout));
+      return withTimeout(answer, LATE_ANSWER_MS, tooLong);
+    }
+  };
 
   /** What an attempt came to: the callers' answer, and the outcome to publish (none for an overtaken one). */
   type Result = { session: Session; error?: undefined; outcome: RefreshOutcome | null }
@@ -96,9 +112,9 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
   const failed = (error: AuthTokensError, ended = false): Result => ({ error, outcome: { error, ended } });
 
   /** Calls the refresher, stores what it gave; throws what the refresher threw. */
-  const renew = async (read: Versioned, current: Session): Promise<Result> => {
+  const renew = async (read: Versioned, current: Session, early: (result: Result) => void): Promise<Result> => {
     const sentAt = now();
-    const response = await call(current);
+    const response = await call(current, early);
     let next: Session;
     try {
       next = sessionFromResponse(response, current, sentAt, settings.apiToken);
@@ -117,7 +133,7 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
     return { session: next, outcome: { session: next, adopted: false } };
   };
 
-  const attempt = async (seenToken: string | null): Promise<Result> => {
+  const attempt = async (seenToken: string | null, early: (result: Result) => void): Promise<Result> => {
     const read = await store.latest();
     const current = read.session;
     if (isUsable(current, now(), settings.minValiditySeconds) && current.token !== seenToken) {
@@ -126,7 +142,7 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
     if (current === null) return failed(new AuthTokensError('login_required', 'No session to renew.'));
     try {
       if (!canRenew(current, refresher)) throw new AuthTokensError('login_required', 'The session has no refresh token.');
-      return await renew(read, current);
+      return await renew(read, current, early);
     } catch (error) {
       // An app's refresher may reject with whatever its server echoed: the session's tokens are cut out.
       const failure = toAuthTokensError(error, [current.refreshToken, current.token, current.idToken]);
@@ -136,23 +152,37 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
     }
   };
 
-  const run = (seenToken: string | null, before = store.current()?.token ?? null): Promise<Session> => locked(() => attempt(seenToken))
-    // The lock's own failure (lock_timeout) is a failed renewal like any other.
-    .catch((error: unknown) => failed(toAuthTokensError(error)))
-    .then(({ session, error, outcome }) => {
-      if (outcome && 'error' in outcome && !outcome.ended) {
-        const token = store.current()?.token ?? null;
-        // Counted on from the token the attempt started from too: a server that answers every time with a
-        // new token that is already due must meet growing steps, not the first one again and again.
-        const count = failing && (failing.token === token || failing.token === before) ? failing.count + 1 : 1;
-        failing = { token, error: outcome.error, count, until: now() + Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS) };
-      } else if (outcome) {
-        failing = null;
-      }
-      if (outcome) outcomes.emit(outcome);
-      if (error) throw error;
-      return session;
-    });
+  /** Counts the backoff and publishes the outcome; for a late result (`late`), only one that changed the session. */
+  const settle = ({ outcome }: Result, before: string | null, late: boolean) => {
+    if (!outcome || (late && 'error' in outcome && !outcome.ended)) return;
+    if ('error' in outcome && !outcome.ended) {
+      const token = store.current()?.token ?? null;
+      // Counted on from the token the attempt started from too: a server that answers every time with a
+      // new token that is already due must meet growing steps, not the first one again and again.
+      const count = failing && (failing.token === token || failing.token === before) ? failing.count + 1 : 1;
+      failing = { token, error: outcome.error, count, until: now() + Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS) };
+    } else {
+      failing = null;
+    }
+    outcomes.emit(outcome);
+  };
+
+  const run = (seenToken: string | null, before = store.current()?.token ?? null): Promise<Session> => new Promise((resolve, reject) => {
+    let told = false;
+    // Called once with what the callers get, and once more when a refresh that timed out answers late.
+    const tell = (result: Result) => {
+      const late = told;
+      told = true;
+      settle(result, before, late);
+      if (late) return;
+      if (result.error) reject(result.error);
+      else resolve(result.session);
+    };
+    void locked(() => attempt(seenToken, tell))
+      // The lock's own failure (lock_timeout) is a failed renewal like any other.
+      .catch((error: unknown) => failed(toAuthTokensError(error)))
+      .then(tell);
+  });
 
   /**
    * Until when the current token backs off: 0 when it is not failing. A step that lies further ahead than the
