@@ -406,7 +406,7 @@ describe('coordinator', () => {
         expect(outcomes).toHaveBeenCalledOnceWith({ error: result.error!, ended: false });
       });
 
-      it('tries again after a timed-out refresh, once the backoff is over', async () => {
+      it('tries again after a timed-out refresh, once its late answer is given up on (a minute) and the backoff is over', async () => {
         const stored = expiredSession();
         const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.returnValue(new Promise<TokenResponse>(() => undefined));
         const { coordinator } = tab({ stored, refresher, refreshTimeoutSeconds: 2 });
@@ -417,6 +417,11 @@ describe('coordinator', () => {
 
         refresher.and.callFake(async () => freshResponse());
         jasmine.clock().tick(2_000);
+        // Still waiting for the first answer, which may carry the only refresh token that works.
+        await expectAsync(coordinator.refresh(stored.token)).toBeRejectedWith(jasmine.objectContaining({ code: 'refresh_failed' }));
+        expect(refresher).toHaveBeenCalledTimes(1);
+        jasmine.clock().tick(60_000);
+        await flushMicrotasks(100);
         const session = await coordinator.refresh(stored.token);
 
         expect(refresher).toHaveBeenCalledTimes(2);
@@ -970,15 +975,12 @@ describe('coordinator', () => {
 
   it('does not let a clock set back an hour stretch a backoff step to an hour', async () => {
     let t = Date.now();
-    const local = createLocalCopy(memoryStore(), DEFAULT_STORAGE_KEYS);
-    // Expired on this machine's clock even once it is set back: its life was counted here.
-    local.write({ session: makeSession({ token: jwtExpiringIn(-10), refreshToken: 'rt-0', expiresAt: t - 7_200_000 }), version: 1 });
-    const store = createSessionStore(local, null, () => undefined);
     let fail = true;
     const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake(() =>
       (fail ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ accessToken: jwtExpiringIn(3600), expiresIn: 3600 })));
-    const coordinator = createRefreshCoordinator({ store, lock: inTabLock, refresher,
-      settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 }, now: () => t, warn: () => undefined, revoke: () => undefined });
+    // Expired on this machine's clock even once it is set back: its life was counted here.
+    const stored = makeSession({ token: jwtExpiringIn(-10), refreshToken: 'rt-0', expiresAt: t - 7_200_000 });
+    const { coordinator } = tab({ stored, refresher, now: () => t });
     await coordinator.refresh(null).catch(() => undefined); // offline: fails, backoff 2 s
     fail = false;
     t -= 3600_000; // NTP or the user corrects the clock
@@ -987,26 +989,50 @@ describe('coordinator', () => {
     expect(refresher).toHaveBeenCalledTimes(2);
   });
 
-
   describe('with a refresh that answers after refreshTimeoutSeconds', () => {
     useFakeClock();
 
-    it('tells its callers refresh_failed at the timeout, yet stores the late answer, so the next renewal sends its refresh token', async () => {
+    /** One tab (no lock across tabs) over a rotating server that answers each refresh after `delayMs`. */
+    function slowServer(delayMs: number) {
       const local = createLocalCopy(memoryStore(), DEFAULT_STORAGE_KEYS);
       local.write({ session: makeSession({ token: jwtExpiringIn(-10), refreshToken: 'rt-0' }), version: 1 });
       const store = createSessionStore(local, null, () => undefined);
       const sent: string[] = [];
-      // A rotating server that answers after 11 s, past the 10 s timeout, with the only refresh token that still works.
       const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.callFake((refreshToken) => {
         sent.push(refreshToken);
         return new Promise<TokenResponse>((resolve) => setTimeout(() => resolve({
           accessToken: jwtExpiringIn(3600, { jti: `after-${refreshToken}` }), refreshToken: `${refreshToken}-next`, expiresIn: 3600,
-        }), 11_000));
+        }), delayMs));
       });
       const coordinator = createRefreshCoordinator({
-        store, lock: new RecordingLock(), refresher, settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 },
+        store, lock: inTabLock, refresher, settings: { apiToken: 'accessToken', minValiditySeconds: 5, refreshTimeoutSeconds: 10 },
         now: () => Date.now(), warn: () => undefined, revoke: () => undefined,
       });
+      return { store, sent, coordinator };
+    }
+
+    it('sends the pending refresh token nowhere else while its late answer is awaited, even past the backoff step', async () => {
+      const { store, sent, coordinator } = slowServer(20_000);
+
+      const first = rejectionOf(coordinator.refresh(null));
+      await flushMicrotasks();
+      jasmine.clock().tick(10_001);
+      expect((await first).code).toBe('refresh_failed');
+      // Past the 2 s backoff, the answer still pending: asking again must not spend rt-0 a second time.
+      jasmine.clock().tick(3_000);
+      const second = await rejectionOf(coordinator.refresh(null));
+      await flushMicrotasks();
+
+      expect(second.code).toBe('refresh_failed');
+      expect(sent).toEqual(['rt-0']);
+      jasmine.clock().tick(7_000);
+      await flushMicrotasks(100);
+      expect(store.current()?.refreshToken).toBe('rt-0-next');
+    });
+
+    it('tells its callers refresh_failed at the timeout, yet stores the late answer, so the next renewal sends its refresh token', async () => {
+      // The server answers after 11 s, past the 10 s timeout, with the only refresh token that still works.
+      const { store, sent, coordinator } = slowServer(11_000);
       const outcomes = jasmine.createSpy<(outcome: RefreshOutcome) => void>('outcomes');
       coordinator.subscribe(outcomes);
 

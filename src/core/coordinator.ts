@@ -53,6 +53,9 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
   let inFlight: Promise<Session> | null = null;
   const outcomes = createEmitter<RefreshOutcome>(warn);
   let failing: { token: string | null; error: AuthTokensError; count: number; until: number } | null = null;
+  /** The timeout of a refresh whose answer is still awaited, under the lock: nobody may send its refresh token again meanwhile. */
+  let awaitingLate: AuthTokensError | null = null;
+  const currentToken = () => store.current()?.token ?? null;
 
   /**
    * Runs a task under the lock. Where the lock itself fails (not the task, and not a timeout), this tab
@@ -84,8 +87,10 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
       return await withTimeout(answer, seconds * 1000, () => timeout);
     } catch (error) {
       if (error !== timeout) throw error;
+      // Set before the callers are told: one of them asking again at once must not spend the refresh token twice.
+      awaitingLate = timeout;
       early(failed(timeout));
-      return withTimeout(answer, LATE_ANSWER_MS, tooLong);
+      return withTimeout(answer, LATE_ANSWER_MS, tooLong).finally(() => { awaitingLate = null; });
     }
   };
 
@@ -156,7 +161,7 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
   const settle = ({ outcome }: Result, before: string | null, late: boolean) => {
     if (!outcome || (late && 'error' in outcome && !outcome.ended)) return;
     if ('error' in outcome && !outcome.ended) {
-      const token = store.current()?.token ?? null;
+      const token = currentToken();
       // Counted on from the token the attempt started from too: a server that answers every time with a
       // new token that is already due must meet growing steps, not the first one again and again.
       const count = failing && (failing.token === token || failing.token === before) ? failing.count + 1 : 1;
@@ -167,7 +172,7 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
     outcomes.emit(outcome);
   };
 
-  const run = (seenToken: string | null, before = store.current()?.token ?? null): Promise<Session> => new Promise((resolve, reject) => {
+  const run = (seenToken: string | null, before = currentToken()): Promise<Session> => new Promise((resolve, reject) => {
     let told = false;
     // Called once with what the callers get, and once more when a refresh that timed out answers late.
     const tell = (result: Result) => {
@@ -188,13 +193,15 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
    * Until when the current token backs off: 0 when it is not failing. A step that lies further ahead than the
    * longest one can only come from a clock set back meanwhile, and is over.
    */
-  const retryAt = () => (failing && failing.token === (store.current()?.token ?? null) && failing.until - now() <= RETRY_MAX_MS ? failing.until : 0);
+  const retryAt = () => (failing && failing.token === currentToken() && failing.until - now() <= RETRY_MAX_MS ? failing.until : 0);
 
   return {
     refresh(seenToken) {
       if (inFlight) return inFlight;
       // Backing off: the same token is not renewed again before its step is over; a new session starts afresh.
       if (now() < retryAt()) return Promise.reject(failing!.error);
+      // The lock keeps other tabs out while a late answer is awaited; in this tab, its single flight has ended.
+      if (awaitingLate) return Promise.reject(awaitingLate);
       return (inFlight = run(seenToken).finally(() => { inFlight = null; }));
     },
     retryAt,
