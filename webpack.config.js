@@ -1,4 +1,4 @@
-// Builds dist/: ES modules and the two UMD bundles. angular, angular-jwt, angular-storage and auth0-js stay
+// Builds dist/: ES modules and the three UMD bundles. angular, angular-jwt, angular-storage and auth0-js stay
 // external: the app already loads them. No eval anywhere, so apps under a strict Content-Security-Policy work.
 //
 // No source maps are shipped: they were two thirds of the packed size. The ES modules, which bundlers
@@ -43,10 +43,11 @@ const umd = (entry, file, name) => ({
 module.exports = [
   umd('./src/index.ts', 'angular-auth-tokens.umd.js', 'angularAuthTokens'),
   umd('./src/auth0.ts', 'angular-auth-tokens-auth0.umd.js', 'angularAuthTokensAuth0'),
+  umd('./src/oidc.ts', 'angular-auth-tokens-oidc.umd.js', 'angularAuthTokensOidc'),
   {
     ...common,
     name: 'esm',
-    entry: { index: './src/index.ts', auth0: './src/auth0.ts' },
+    entry: { index: './src/index.ts', auth0: './src/auth0.ts', oidc: './src/oidc.ts' },
     externalsType: 'module',
     externals: { angular: 'angular', 'auth0-js': 'auth0-js' },
     experiments: { outputModule: true },

@@ -13,6 +13,7 @@ module.exports = {
     extensions: ['.ts', '.js'],
     alias: {
       'angular-auth-tokens/auth0$': path.join(root, 'dist/esm/auth0.js'),
+      'angular-auth-tokens/oidc$': path.join(root, 'dist/esm/oidc.js'),
       'angular-auth-tokens$': path.join(root, 'dist/esm/index.js'),
     },
   },

@@ -4,7 +4,6 @@ export { AuthTokensError } from './core/errors';
 export type { AuthTokensErrorCode } from './core/errors';
 export type { Session, TokenResponse, Revoker, RefreshFunction } from './core/types';
 export type { AuthTokensOptions, AuthTokensProvider, AuthTokensService, AuthTokensJwtOptions, Refresher } from './angular/types';
-export { oauth2RefreshToken, oauth2Revoke } from './refreshers/oauth2';
 // For the app's login page: the same check the guard applies before it writes or honours `returnTo`.
 export { safeReturnTo } from './core/paths';
 

@@ -222,6 +222,7 @@ export function sizes() {
   const files = [
     { name: 'angular-auth-tokens', version: readVersion('.'), file: 'dist/angular-auth-tokens.umd.js' },
     { name: 'angular-auth-tokens/auth0', version: readVersion('.'), file: 'dist/angular-auth-tokens-auth0.umd.js' },
+    { name: 'angular-auth-tokens/oidc', version: readVersion('.'), file: 'dist/angular-auth-tokens-oidc.umd.js' },
     { name: 'angular-jwt', version: readVersion('node_modules/angular-jwt'), file: 'node_modules/angular-jwt/dist/angular-jwt.min.js' },
     { name: '@auth0/auth0-spa-js', version: readVersion('node_modules/@auth0/auth0-spa-js'), file: 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js' },
     { name: 'oidc-client-ts', version: readVersion('node_modules/oidc-client-ts'), file: 'node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js' },

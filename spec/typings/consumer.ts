@@ -3,8 +3,6 @@
 import angular from 'angular';
 import authTokens, {
   AuthTokensError,
-  oauth2RefreshToken,
-  oauth2Revoke,
   safeReturnTo,
   type AuthTokensErrorCode,
   type AuthTokensOptions,
@@ -16,12 +14,14 @@ import authTokens, {
   type TokenResponse,
 } from 'angular-auth-tokens';
 import { auth0CheckSession, auth0RefreshToken, auth0Revoke } from 'angular-auth-tokens/auth0';
+import { oauth2RefreshToken, oauth2Revoke, type OAuth2RefreshOptions } from 'angular-auth-tokens/oidc';
 
 const moduleName: string = authTokens;
 const back: string | null = safeReturnTo('/profile?tab=1');
 void back;
 
-const refresher: Refresher = oauth2RefreshToken({ tokenEndpoint: 'https://id.example.com/oauth/token', clientId: 'spa' });
+const refreshOptions: OAuth2RefreshOptions = { tokenEndpoint: 'https://id.example.com/oauth/token', clientId: 'spa' };
+const refresher: Refresher = oauth2RefreshToken(refreshOptions);
 const injectable: Refresher = ['$http', ($http: angular.IHttpService) => (refreshToken: string, session: Session) =>
   $http.post<TokenResponse>('/token', { refreshToken, sub: session.profile }, { skipAuthorization: true } as angular.IRequestShortcutConfig)
     .then((response) => response.data)];
