@@ -24,6 +24,10 @@ const webpackConfig = {
 // SPECS narrows a run while working on one file: SPECS=spec/core/jwt.spec.ts npm run test:unit
 const specs = process.env.SPECS || 'spec/{*.spec.ts,core/**/*.spec.ts,angular/**/*.spec.ts,refreshers/**/*.spec.ts}';
 // BROWSERS narrows the browsers: BROWSERS=ChromeHeadlessCI
+// ANGULAR and UI_ROUTER pick older versions, installed beside the newest as npm aliases pinned in the
+// lockfile (angular-1.5, ui-router-0.4, ...): `npm run test:matrix` sets them, nothing is installed at test time.
+const angularDir = (name) => (process.env.ANGULAR ? `node_modules/${name}-${process.env.ANGULAR}` : `node_modules/${name}`);
+const uiRouterDir = process.env.UI_ROUTER ? `node_modules/ui-router-${process.env.UI_ROUTER}` : 'node_modules/@uirouter/angularjs';
 const browsers = (process.env.BROWSERS || 'ChromeHeadlessCI,FirefoxHeadless').split(',');
 
 module.exports = (config) => {
@@ -31,12 +35,12 @@ module.exports = (config) => {
     frameworks: ['jasmine', 'webpack'],
     files: [
       // The globals the AngularJS add-ons expect, loaded as an app loads them.
-      'node_modules/angular/angular.js',
-      'node_modules/angular-mocks/angular-mocks.js',
+      `${angularDir('angular')}/angular.js`,
+      `${angularDir('angular-mocks')}/angular-mocks.js`,
       'node_modules/angular-jwt/dist/angular-jwt.js',
       'node_modules/angular-storage/dist/angular-storage.js',
-      { pattern: 'node_modules/@uirouter/angularjs/release/angular-ui-router.js', included: true },
-      'node_modules/angular-route/angular-route.js',
+      `${uiRouterDir}/release/angular-ui-router.js`,
+      `${angularDir('angular-route')}/angular-route.js`,
       // AUTH0_JS runs the auth0 refresher specs against another auth0-js major (see test:unit).
       process.env.AUTH0_JS || 'node_modules/auth0-js/dist/auth0.min.js',
       { pattern: specs, watched: false },
@@ -56,7 +60,11 @@ module.exports = (config) => {
           '--disable-component-update', '--disable-sync', '--no-first-run'],
       },
     },
-    client: { jasmine: { random: true, timeoutInterval: 10000 } },
+    // The versions this run means to load: spec/versions.spec.ts checks that they are the ones the page has.
+    client: {
+      jasmine: { random: true, timeoutInterval: 10000 },
+      versions: { angular: process.env.ANGULAR || '1.8', uiRouter: process.env.UI_ROUTER || '1.1' },
+    },
     browserNoActivityTimeout: 60000,
     singleRun: true,
     concurrency: 1,
