@@ -10,6 +10,9 @@ const COMBINATIONS = [
   { name: 'AngularJS 1.6.10, ui-router 1.1.2, auth0-js 9', env: { ANGULAR: '1.6' } },
   { name: 'AngularJS 1.7.9, ui-router 1.1.2, auth0-js 9', env: { ANGULAR: '1.7' } },
   { name: 'AngularJS 1.8.3, ui-router 1.1.2, auth0-js 9', env: {} },
+  // ui-router 0.x's guard path ($stateChangeStart), with both default hash prefixes: '' (1.5) and '!' (1.6+).
+  { name: 'AngularJS 1.5.11, ui-router 0.4.3 (guard and version specs)', env: { ANGULAR: '1.5', UI_ROUTER: '0.4', SPECS: 'spec/{versions,angular/guard}.spec.ts' } },
+  { name: 'AngularJS 1.8.3, ui-router 0.4.3 (guard and version specs)', env: { UI_ROUTER: '0.4', SPECS: 'spec/{versions,angular/guard}.spec.ts' } },
   { name: 'auth0-js 10 (auth0 refresher specs)', env: { AUTH0_JS: 'node_modules/auth0-js-10/dist/auth0.min.js', SPECS: 'spec/refreshers/auth0.spec.ts' } },
 ];
 

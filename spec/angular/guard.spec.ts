@@ -11,6 +11,7 @@ import { memoryStore } from '../../src/core/storage';
 import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
 import { deferred, flushMicrotasks, type Deferred } from '../helpers/fakes';
 import { jwtExpiringIn } from '../helpers/jwt';
+import { legacyUiRouter } from '../helpers/versions';
 
 // The guard's run block in a module of its own, over a real session manager (memory storage, one tab) and
 // the real service, which broadcasts what the manager publishes; angular-jwt's authManager is a fake.
@@ -19,10 +20,10 @@ angular.module('guardSpec', []).run(guardRun);
 const SESSION_EXPIRED = 'authTokens:sessionExpired';
 
 interface StateProvider {
-  state(definition: { name: string; url: string }): StateProvider;
+  state(definition: { name: string; url: string; parent?: string }): StateProvider;
 }
 interface StateService {
-  go(name: string): unknown;
+  go(name: string, params?: object): unknown;
   current: { name: string };
 }
 interface TransitionService {
@@ -247,7 +248,13 @@ describe('guard', () => {
     expect(loginsVisited()).toEqual(['/login?returnTo=%2Fprivate']);
   });
 
-  describe('with ui-router', () => {
+  /** Defines nothing: a block for the ui-router major that is not on the page. */
+  const notLoaded = (_name: string, _block: () => void): void => undefined;
+
+
+  // Both ui-router majors have specs of the same shape; each block runs when its major is loaded
+  // (`npm run test:matrix` runs this file with ui-router 0.4.3 too).
+  (legacyUiRouter ? notLoaded : describe)('with ui-router', () => {
     let $state: StateService;
     let entered: jasmine.Spy;
 
@@ -377,6 +384,189 @@ describe('guard', () => {
         expect($state.current.name).toBe('login');
         expect(replaced).toContain('/login?returnTo=%2Fprivate');
       });
+    });
+  });
+
+  (legacyUiRouter ? describe : notLoaded)('with ui-router 0.x ($stateChangeStart)', () => {
+    let $state: StateService;
+    let entered: jasmine.Spy;
+    /** Every state a transition started towards, as the guard saw it. */
+    let started: string[];
+
+    function loadStates(loginUrl: string, config: Array<unknown> | (() => void) = () => undefined) {
+      const states = ['$stateProvider', ($stateProvider: StateProvider) => {
+        $stateProvider
+          .state({ name: 'home', url: '/' })
+          .state({ name: 'about', url: '/about' })
+          .state({ name: 'login', url: loginUrl })
+          .state({ name: 'private', url: '/private?tab' })
+          .state({ name: 'account', url: '/account' })
+          .state({ name: 'account.settings', url: '/settings?section' });
+      }];
+      load(['ui.router', states, config], { publicPaths: ['/', '/about'] });
+      $state = $injector.get<StateService>('$state');
+      entered = jasmine.createSpy('entered private');
+      started = [];
+      $rootScope.$on('$stateChangeStart', (_event, to: { name: string }) => started.push(to.name));
+      $rootScope.$on('$stateChangeSuccess', (_event, to: { name: string }) => { if (to.name !== 'login' && to.name !== 'home' && to.name !== 'about') entered(to.name); });
+    }
+
+    describe('with a login state that takes returnTo', () => {
+      beforeEach(() => loadStates('/login?returnTo'));
+
+      it('never enters a private state with nothing stored, and ends on the login state with returnTo', () => {
+        open('/');
+        expect($state.current.name).toBe('home');
+        $state.go('private', { tab: '2' });
+        $rootScope.$digest();
+        expect(entered).not.toHaveBeenCalled();
+        expect($state.current.name).toBe('login');
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2');
+        expect(loginsVisited().length).toBe(1);
+      });
+
+
+      it('keeps the page navigated from in the history when the app navigated', () => {
+        open('/about');
+        const replaced: string[] = [];
+        const replace = $location.replace.bind($location);
+        spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
+        $state.go('private');
+        $rootScope.$digest();
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+        expect(replaced).not.toContain('/login?returnTo=%2Fprivate');
+      });
+
+      it('builds returnTo from the whole path of a nested state', () => {
+        open('/');
+        $state.go('account.settings', { section: 'mail' });
+        $rootScope.$digest();
+        expect($location.url()).toBe('/login?returnTo=%2Faccount%2Fsettings%3Fsection%3Dmail');
+      });
+
+      it('lets public states through', () => {
+        open('/');
+        $state.go('about');
+        $rootScope.$digest();
+        expect($state.current.name).toBe('about');
+        expect($location.url()).toBe('/about');
+        expect(refresher).not.toHaveBeenCalled();
+      });
+
+      it('enters a private state with a usable token and authenticates', () => {
+        store(valid());
+        open('/');
+        $state.go('private');
+        $rootScope.$digest();
+        expect(entered).toHaveBeenCalledOnceWith('private');
+        expect($location.url()).toBe('/private');
+        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
+      });
+
+      it('lets an expired token with a refresh token through, then authenticates once renewed', async () => {
+        store(expired());
+        open('/');
+        $state.go('private');
+        $rootScope.$digest();
+        expect(entered).toHaveBeenCalledTimes(1);
+        await flushMicrotasks(50);
+        expect(refresher).toHaveBeenCalledTimes(1);
+        reply.resolve(renewedResponse());
+        await settle();
+        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
+        expect($state.current.name).toBe('private');
+      });
+
+      it('enters a private state on a reload with an expired token and a refresher that uses no refresh token', async () => {
+        refresher.usesRefreshToken = false;
+        store(expired(null));
+        open('/private');
+        expect(entered).toHaveBeenCalledTimes(1);
+        reply.resolve({ accessToken: jwtExpiringIn(3600, { n: 2 }), expiresIn: 3600 });
+        await settle();
+        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
+        expect(loginsVisited()).toEqual([]);
+      });
+
+      it('redirects to the login state once on sessionExpired', () => {
+        store(valid());
+        open('/private');
+        store(null);
+        $rootScope.$broadcast(SESSION_EXPIRED);
+        $rootScope.$broadcast(SESSION_EXPIRED);
+        $rootScope.$digest();
+        expect($state.current.name).toBe('login');
+        expect(loginsVisited()).toEqual(['/login?returnTo=%2Fprivate']);
+      });
+    });
+
+    it('checks the first navigation of a page load, enters nothing before the login state, and replaces the refused URL', () => {
+      // A real page load: the address bar holds the URL before ui-router starts.
+      loadStates('/login?returnTo', ['$provide', '$locationProvider', ($provide: auto.IProvideService, $locationProvider: { hashPrefix(prefix: string): unknown }) => {
+        $locationProvider.hashPrefix('!');
+        $provide.decorator('$browser', ['$delegate', ($browser: { url(url: string): unknown }) => {
+          $browser.url('http://server/#!/private?tab=2');
+          return $browser;
+        }]);
+      }]);
+      const replaced: string[] = [];
+      const replace = $location.replace.bind($location);
+      spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
+      $rootScope.$digest();
+      $injector.get<ITimeoutService>('$timeout').flush();
+      expect(started).toEqual(['private', 'login']);
+      expect(entered).not.toHaveBeenCalled();
+      expect($state.current.name).toBe('login');
+      expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2');
+      expect(replaced).toContain('/login?returnTo=%2Fprivate%3Ftab%3D2');
+      expect(loginsVisited().length).toBe(1);
+    });
+
+    it('ends on a login state that does not declare returnTo, with returnTo kept in the URL', () => {
+      loadStates('/login');
+      open('/');
+      $state.go('private');
+      $rootScope.$digest();
+      expect(entered).not.toHaveBeenCalled();
+      expect($state.current.name).toBe('login');
+      expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+    });
+
+    it('does not loop with $urlRouterProvider.otherwise leading to a private state', () => {
+      loadStates('/login?returnTo', ['$urlRouterProvider', ($urlRouterProvider: { otherwise(url: string): unknown }) => {
+        $urlRouterProvider.otherwise('/private');
+      }]);
+      open('/nowhere');
+      $rootScope.$digest();
+      expect(entered).not.toHaveBeenCalled();
+      expect($state.current.name).toBe('login');
+      expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+      expect(started.filter((name) => name === 'private').length).toBe(1);
+      expect(loginsVisited().length).toBe(1);
+    });
+
+    for (const prefix of ['', '!']) {
+      it(`builds returnTo from the path in hashbang mode with the hash prefix '${prefix}', never from the href`, () => {
+        loadStates('/login?returnTo', ['$locationProvider', ($locationProvider: { hashPrefix(prefix: string): unknown }) => {
+          $locationProvider.hashPrefix(prefix);
+        }]);
+        expect($injector.get<{ href(name: string): string }>('$state').href('about')).toBe(`#${prefix}/about`);
+        open('/');
+        $state.go('private', { tab: '1' });
+        $rootScope.$digest();
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D1');
+        expect($state.current.name).toBe('login');
+      });
+    }
+
+    it('builds returnTo from the path in HTML5 mode', () => {
+      loadStates('/login?returnTo', ['$locationProvider', ($locationProvider: { html5Mode(mode: object): unknown }) => {
+        $locationProvider.html5Mode({ enabled: true, requireBase: false });
+      }]);
+      open('/');
+      $state.go('private', { tab: '1' });
+      $rootScope.$digest();
+      expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D1');
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { auto, ILocationService, IRootScopeService, IWindowService } from 'angular';
+import type { auto, IAngularEvent, ILocationService, IRootScopeService, IWindowService } from 'angular';
 import { isPublicPath, loginUrl, safeReturnTo } from '../core/paths';
 import { isUsable } from '../core/session';
 import type { SessionManager } from '../core/session-manager';
@@ -30,6 +30,10 @@ interface UiTransition {
 }
 interface TransitionService {
   onStart(criteria: object, hook: (transition: UiTransition) => unknown): () => void;
+}
+/** ui-router 0.x's `$state`: only `href`, which gives the URL a state shows, prefix and base path included. */
+interface LegacyStateService {
+  href(state: object, params: object, options: { inherit: boolean }): string | null;
 }
 
 guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authTokensCore', 'authManager'];
@@ -83,6 +87,25 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
   $rootScope.$on('authTokens:sessionExpired', leave);
   $rootScope.$on('authTokens:loggedOut', (_event, info?: LoggedOutElsewhere) => { if (info?.otherTab) leave(); });
 
+  if ($injector.has('$state') && !$injector.has('$transitions')) {
+    // ui-router 0.x enters a state before it updates the URL, and announces it with $stateChangeStart,
+    // page load included. Its href carries the hash prefix ('#!', '#') or the base path: the guard
+    // judges, and writes into returnTo, the path $location.url() will hold.
+    const $state = $injector.get<LegacyStateService>('$state');
+    const base = $injector.get<{ baseHref(): string }>('$browser').baseHref().replace(/\/$/, '');
+    $rootScope.$on('$stateChangeStart', (event: IAngularEvent, to: object, params: object, _from: object, _fromParams: object,
+      options?: { location?: unknown }) => {
+      const href = $state.href(to, params, { inherit: false });
+      const url = href === null ? null : href[0] === '#' ? href.slice(href.indexOf('/')) : href.slice(base.length);
+      if (admit(url)) return;
+      event.preventDefault();
+      // Through the URL, never $state.go from inside the event: ui-router finds the login state (or its
+      // `otherwise`) itself, and a redirect in the event can loop (ui-router #600, #2183). A transition
+      // that came from the URL (`location: false`) replaces it, so Back does not bounce.
+      $rootScope.$applyAsync(() => toLogin(url, options?.location === false));
+    });
+    return;
+  }
   if (!$injector.has('$transitions')) {
     // The initial $locationChangeStart (page load) comes after run blocks, so start-up is checked too.
     $rootScope.$on('$locationChangeStart', (_event, newUrl: string) => {
