@@ -44,6 +44,8 @@ module.exports = (config) => {
       // AUTH0_JS runs the auth0 refresher specs against another auth0-js major (see test:unit).
       process.env.AUTH0_JS || 'node_modules/auth0-js/dist/auth0.min.js',
       { pattern: specs, watched: false },
+      // The page each cross-tab spec's iframe loads (/base/spec/helpers/blank.html).
+      { pattern: 'spec/helpers/blank.html', included: false, served: true, watched: false },
     ],
     preprocessors: { [specs]: ['webpack'] },
     webpack: {
