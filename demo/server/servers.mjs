@@ -9,7 +9,10 @@ import { closeServer, listen } from './http-util.mjs';
 import { createStats } from './stats.mjs';
 import { createThirdPartyHandler } from './third-party-server.mjs';
 
-const DEFAULT_APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+
+/** The routers the demo app is built on (demo/webpack.config.js), each into demo/dist/<router>. */
+export const ROUTERS = ['ngRoute', 'ui-router', 'ui-router-0.4'];
 
 /**
  * @param {object} [opts]
@@ -19,7 +22,8 @@ const DEFAULT_APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
  * @param {number} [opts.thirdPartyPort=0]
  * @param {number} [opts.accessTokenTtl=30]  seconds
  * @param {number} [opts.refreshTokenTtl=1209600]  seconds (14 days), from login
- * @param {string} [opts.appRoot]  built demo app, default demo/dist
+ * @param {string} [opts.router='ngRoute']  one of ROUTERS: which build of the demo app to serve
+ * @param {string} [opts.appRoot]  built demo app, default demo/dist/<router>
  * @param {boolean} [opts.quiet=false]  no log lines (the provider's own start-up notices still print)
  * @param {{ dropRate?: number, errorRate?: number, seed?: number }} [opts.faults]  for the bench's soak: shares
  *   of refresh_token grants dropped (connection cut) or answered 503 before the provider reads them, chosen by
@@ -32,8 +36,9 @@ export async function startServers(opts = {}) {
   const {
     appPort = 0, authPort = 0, apiPort = 0, thirdPartyPort = 0,
     accessTokenTtl = 30, refreshTokenTtl = 14 * 24 * 60 * 60,
-    appRoot = DEFAULT_APP_ROOT, quiet = false, faults,
+    router = 'ngRoute', appRoot = path.join(DIST, router), quiet = false, faults,
   } = opts;
+  if (!ROUTERS.includes(router)) throw new RangeError(`router must be one of ${ROUTERS.join(', ')}, got ${JSON.stringify(router)}`);
   const log = quiet ? () => {} : (line) => console.log(line);
 
   // Listen first, configure second: with port 0 nobody knows the app's origin before it is bound, and the

@@ -61,6 +61,10 @@ describe('startup', () => {
     assert.equal(servers.clientId, 'demo-spa');
   });
 
+  test('refuses a router the demo app is not built on', async () => {
+    await assert.rejects(startServers({ quiet: true, router: 'ngroute' }), RangeError);
+  });
+
   test('the discovery document names the endpoints at auth0-js\'s fixed paths', async () => {
     const discovery = await (await fetch(`${servers.authUrl}/.well-known/openid-configuration`)).json();
     assert.equal(discovery.issuer, servers.authUrl);

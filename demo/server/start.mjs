@@ -1,5 +1,5 @@
 // `npm start`: the demo's servers on fixed ports, until Ctrl-C.
-import { startServers } from './servers.mjs';
+import { ROUTERS, startServers } from './servers.mjs';
 
 function numberFromEnv(name, fallback) {
   const raw = process.env[name];
@@ -12,6 +12,16 @@ function numberFromEnv(name, fallback) {
   return value;
 }
 
+function routerFromEnv() {
+  const router = process.env.DEMO_ROUTER || 'ngRoute';
+  if (!ROUTERS.includes(router)) {
+    console.error(`DEMO_ROUTER must be one of ${ROUTERS.join(', ')}, got ${JSON.stringify(router)}`);
+    process.exit(2);
+  }
+  return router;
+}
+
+const router = routerFromEnv();
 let servers;
 try {
   servers = await startServers({
@@ -21,6 +31,7 @@ try {
     thirdPartyPort: numberFromEnv('THIRD_PARTY_PORT', 3003),
     accessTokenTtl: numberFromEnv('ACCESS_TOKEN_TTL', 30),
     refreshTokenTtl: numberFromEnv('REFRESH_TOKEN_TTL', 14 * 24 * 60 * 60),
+    router,
   });
 } catch (err) {
   // The usual cause is another demo still running on the same ports.
@@ -29,7 +40,7 @@ try {
 }
 
 console.log(`
-  app          ${servers.appUrl}
+  app          ${servers.appUrl}   (${router})
   auth server  ${servers.authUrl}   (any login and password)
   API          ${servers.apiUrl}
   third party  ${servers.thirdPartyUrl}   (never receives a token)

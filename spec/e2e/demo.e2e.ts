@@ -1,21 +1,9 @@
-import { ACCESS_TOKEN_TTL, demoStats, expect, logIn, stats, test, type Servers } from './fixtures';
-import type { Page } from '@playwright/test';
+import {
+  ACCESS_TOKEN_TTL, demoStats, expect, expectRefusedRefreshToLogOut, finishLogIn, logIn, refreshDirectly, stats, storedRefreshToken, test,
+} from './fixtures';
 
 /** The app calls the API this often, so that every expiry is crossed by several calls. */
 const API_INTERVAL_MS = 700;
-
-async function storedRefreshToken(page: Page): Promise<string> {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('refreshToken') ?? 'null') as string);
-}
-
-async function refreshDirectly(servers: Servers, refreshToken: string): Promise<{ status: number; body: { error?: string; refresh_token?: string } }> {
-  const response = await fetch(`${servers.authUrl}/oauth/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: servers.clientId }),
-  });
-  return { status: response.status, body: await response.json() };
-}
 
 test.beforeEach(async ({ context }) => {
   await context.addInitScript((interval) => localStorage.setItem('demo.apiIntervalMs', String(interval)), API_INTERVAL_MS);
@@ -59,31 +47,11 @@ test('a session lives through login, renewals, reloads, a refused refresh token 
   await expect(page.locator('#last')).toHaveText('200 for ada');
   expect((await stats(servers)).refreshes).toBe(beforeExpiredReload + 1);
 
-  // 4. The server refuses the refresh token: spending it from outside makes the app's next use a reuse,
-  // which revokes the grant. The app lands once on the login page, storage cleared, no loop.
-  const spent = await refreshDirectly(servers, await storedRefreshToken(page));
-  expect(spent.status).toBe(200);
-  const navigations: string[] = [];
-  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
-  await page.waitForURL(/\/login\?returnTo=%2Fprofile$/, { timeout: ACCESS_TOKEN_TTL * 2000 });
-  await page.waitForTimeout(1500);
-  expect(new URL(page.url()).pathname).toBe('/login');
-  expect(navigations.filter((url) => url.includes('/login')).length).toBe(1);
-  expect(await page.evaluate(() => ['token', 'refreshToken', 'expiresAt', 'idToken', 'profile'].map((k) => localStorage.getItem(k)))).toEqual([null, null, null, null, null]);
-  expect((await stats(servers)).invalidGrants).toBe(1);
+  // 4. The server refuses the refresh token: the app lands once on the login page.
+  await expectRefusedRefreshToLogOut(page, servers);
 
   // Logging in again from there returns to the page named in returnTo.
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${servers.authUrl}/**`);
-  const onForm = await page.locator('input[name=login]').count();
-  if (onForm) {
-    await page.locator('input[name=login]').fill('ada');
-    await page.locator('input[name=password]').fill('any password');
-    await page.locator('button[type=submit]').click();
-  }
-  await page.waitForURL((url) => url.origin === servers.appUrl || url.pathname.includes('/interaction/'));
-  if (!page.url().startsWith(servers.appUrl)) await page.locator('button[type=submit]').click();
-  await page.waitForURL(`${servers.appUrl}/profile`);
+  await finishLogIn(page, servers, 'ada', '/profile');
   await expect(page.locator('#last')).toHaveText('200 for ada');
 
   // 5. "Log out" revokes the refresh token: using it afterwards gets invalid_grant.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Frame, type Page } from '@playwright/test';
 
 export interface Servers {
   appUrl: string;
@@ -21,13 +21,19 @@ export interface ServerStats {
 /** Short-lived tokens so that several expiries pass within seconds. */
 export const ACCESS_TOKEN_TTL = Number(process.env.E2E_ACCESS_TOKEN_TTL || 6);
 
+/** The builds of the demo app, one per router (demo/webpack.config.js). */
+export type DemoRouter = 'ngRoute' | 'ui-router' | 'ui-router-0.4';
+
 /**
  * Starts the demo's servers the way `npm start` does (demo/server/start.mjs), on free ports, and reads
  * their URLs from what it prints.
  */
-async function startDemo(accessTokenTtl: number): Promise<Servers> {
+async function startDemo(accessTokenTtl: number, router: DemoRouter): Promise<Servers> {
   const child = spawn(process.execPath, ['demo/server/start.mjs'], {
-    env: { ...process.env, PORT: '0', AUTH_PORT: '0', API_PORT: '0', THIRD_PARTY_PORT: '0', ACCESS_TOKEN_TTL: String(accessTokenTtl) },
+    env: {
+      ...process.env, PORT: '0', AUTH_PORT: '0', API_PORT: '0', THIRD_PARTY_PORT: '0',
+      ACCESS_TOKEN_TTL: String(accessTokenTtl), DEMO_ROUTER: router,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -53,10 +59,11 @@ async function startDemo(accessTokenTtl: number): Promise<Servers> {
   };
 }
 
-export const test = base.extend<{ servers: Servers; accessTokenTtl: number }>({
+export const test = base.extend<{ servers: Servers; accessTokenTtl: number; router: DemoRouter }>({
   accessTokenTtl: [ACCESS_TOKEN_TTL, { option: true }],
-  servers: async ({ accessTokenTtl }, use) => {
-    const servers = await startDemo(accessTokenTtl);
+  router: ['ngRoute', { option: true }],
+  servers: async ({ accessTokenTtl, router }, use) => {
+    const servers = await startDemo(accessTokenTtl, router);
     await use(servers);
     await servers.close();
   },
@@ -68,20 +75,64 @@ export async function stats(servers: Servers): Promise<ServerStats> {
   return (await fetch(`${servers.apiUrl}/test/stats`)).json() as Promise<ServerStats>;
 }
 
-/** Logs in through the provider's real form, as a person would. */
+/** The login page the guard sends `path` to: returnTo is the path itself, never with a hash prefix. */
+export const loginUrlFor = (servers: Servers, path: string) => `${servers.appUrl}/login?returnTo=${encodeURIComponent(path)}`;
+
+/** Logs in through the provider's real form, as a person would, starting from the protected `path`. */
 export async function logIn(page: Page, servers: Servers, user = 'ada', path = '/profile'): Promise<void> {
   await page.goto(`${servers.appUrl}${path}`);
-  await page.waitForURL(/\/login/);
+  await page.waitForURL(loginUrlFor(servers, path));
+  await finishLogIn(page, servers, user, path);
+}
+
+/**
+ * From the app's login page to `path`: the provider's form unless its session is still open, then its
+ * consent screen (offline_access asks for it).
+ */
+export async function finishLogIn(page: Page, servers: Servers, user: string, path: string): Promise<void> {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${servers.authUrl}/**`);
-  await page.locator('input[name=login]').fill(user);
-  await page.locator('input[name=password]').fill('any password');
-  await page.locator('button[type=submit]').click();
-  // The consent screen: offline_access asks for it.
-  const consent = page.locator('button[type=submit]');
+  if (await page.locator('input[name=login]').count()) {
+    await page.locator('input[name=login]').fill(user);
+    await page.locator('input[name=password]').fill('any password');
+    await page.locator('button[type=submit]').click();
+  }
   await page.waitForURL((url) => url.origin === servers.appUrl || url.pathname.includes('/interaction/'));
-  if (!page.url().startsWith(servers.appUrl)) await consent.click();
+  if (!page.url().startsWith(servers.appUrl)) await page.locator('button[type=submit]').click();
   await page.waitForURL(`${servers.appUrl}${path}`);
+}
+
+export async function storedRefreshToken(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('refreshToken') ?? 'null') as string);
+}
+
+/** Spends a refresh token at the token endpoint, from outside the app. */
+export async function refreshDirectly(servers: Servers, refreshToken: string): Promise<{ status: number; body: { error?: string; refresh_token?: string } }> {
+  const response = await fetch(`${servers.authUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: servers.clientId }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/**
+ * Has the server refuse the refresh token of the app open on /profile: spending it from outside makes the
+ * app's next use a reuse, which revokes the grant. The app lands once on the login page, storage cleared, no loop.
+ */
+export async function expectRefusedRefreshToLogOut(page: Page, servers: Servers): Promise<void> {
+  const spent = await refreshDirectly(servers, await storedRefreshToken(page));
+  expect(spent.status).toBe(200);
+  const navigations: string[] = [];
+  const record = (frame: Frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); };
+  page.on('framenavigated', record);
+  await page.waitForURL(loginUrlFor(servers, '/profile'), { timeout: ACCESS_TOKEN_TTL * 2000 });
+  await page.waitForTimeout(1500);
+  page.off('framenavigated', record);
+  expect(page.url()).toBe(loginUrlFor(servers, '/profile'));
+  expect(navigations).toEqual([loginUrlFor(servers, '/profile')]);
+  expect(await page.evaluate(() => ['token', 'refreshToken', 'expiresAt', 'idToken', 'profile'].map((k) => localStorage.getItem(k)))).toEqual([null, null, null, null, null]);
+  expect((await stats(servers)).invalidGrants).toBe(1);
 }
 
 /** Reads what the demo counted (window.demoStats). */

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { ACCESS_TOKEN_TTL, demoStats, expect, logIn, stats, test, type Servers } from './fixtures';
+import { ACCESS_TOKEN_TTL, demoStats, expect, logIn, loginUrlFor, refreshDirectly, stats, storedRefreshToken, test, type Servers } from './fixtures';
 
 const API_INTERVAL_MS = 700;
 
@@ -91,20 +91,15 @@ test('tabs asleep past expiry wake to one renewal between them', async ({ contex
 test('a logout in one tab logs the others out within a second, and nobody can renew any more', async ({ context, page, servers }) => {
   await logIn(page, servers, 'ada');
   const others = await openTabs(context, servers, 2);
-  const refreshToken = await page.evaluate(() => JSON.parse(localStorage.getItem('refreshToken') ?? 'null') as string);
+  const refreshToken = await storedRefreshToken(page);
   await page.getByRole('button', { name: 'Log out' }).click();
   for (const tab of others) {
-    await tab.waitForURL(/\/login\?returnTo=%2Fprofile$/, { timeout: 1000 });
+    await tab.waitForURL(loginUrlFor(servers, '/profile'), { timeout: 1000 });
   }
   const before = (await stats(servers)).refreshes;
   await others[0].waitForTimeout(ACCESS_TOKEN_TTL * 1000);
   expect((await stats(servers)).refreshes).toBe(before);
-  const reuse = await fetch(`${servers.authUrl}/oauth/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: servers.clientId }),
-  });
-  expect((await reuse.json() as { error?: string }).error).toBe('invalid_grant');
+  expect((await refreshDirectly(servers, refreshToken)).body.error).toBe('invalid_grant');
 });
 
 test.describe('with 60 s tokens, so that no scheduled renewal interferes', () => {
