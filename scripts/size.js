@@ -1,13 +1,14 @@
 // The size budgets of the UMD bundles after gzip -9, each the size last measured plus 256 bytes. Sizes are
 // deterministic, so unlike times they may fail the run: a budget stops a bundle from growing unnoticed.
 // The main bundle knows no server: the OAuth 2.0 refreshers live in the oidc entry, which took 863 bytes
-// out of it (8,647 to 7,784); the guard's ui-router 0.x path put 133 back (7,917).
+// out of it (8,647 to 7,784); the guard's ui-router 0.x path, and keeping undeclared query parameters in
+// returnTo, put 157 back (7,941).
 const fs = require('fs');
 const zlib = require('zlib');
 const path = require('path');
 
 const BUDGETS = {
-  'angular-auth-tokens.umd.js': 7917 + 256,
+  'angular-auth-tokens.umd.js': 7941 + 256,
   'angular-auth-tokens-auth0.umd.js': 2193 + 256,
   'angular-auth-tokens-oidc.umd.js': 1810 + 256,
 };

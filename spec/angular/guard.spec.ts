@@ -285,11 +285,11 @@ describe('guard', () => {
         expect(loginsVisited().length).toBe(1);
       });
 
-      it('checks the first navigation of a page load, query included', () => {
-        open('/private?tab=2');
+      it('checks the first navigation of a page load, query included, declared by the state or not', () => {
+        open('/private?tab=2&ref=mail#top');
         expect(entered).not.toHaveBeenCalled();
         expect($state.current.name).toBe('login');
-        expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2');
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2%26ref%3Dmail%23top');
       });
 
       it('lets public states through', () => {
@@ -505,7 +505,7 @@ describe('guard', () => {
       loadStates('/login?returnTo', ['$provide', '$locationProvider', ($provide: auto.IProvideService, $locationProvider: { hashPrefix(prefix: string): unknown }) => {
         $locationProvider.hashPrefix('!');
         $provide.decorator('$browser', ['$delegate', ($browser: { url(url: string): unknown }) => {
-          $browser.url('http://server/#!/private?tab=2');
+          $browser.url('http://server/#!/private?tab=2&ref=mail');
           return $browser;
         }]);
       }]);
@@ -517,8 +517,9 @@ describe('guard', () => {
       expect(started).toEqual(['private', 'login']);
       expect(entered).not.toHaveBeenCalled();
       expect($state.current.name).toBe('login');
-      expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2');
-      expect(replaced).toContain('/login?returnTo=%2Fprivate%3Ftab%3D2');
+      // `ref` is no parameter of the state: it is kept from the address bar.
+      expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2%26ref%3Dmail');
+      expect(replaced).toContain('/login?returnTo=%2Fprivate%3Ftab%3D2%26ref%3Dmail');
       expect(loginsVisited().length).toBe(1);
     });
 

@@ -50,6 +50,11 @@ for (const router of ['ui-router', 'ui-router-0.4'] satisfies DemoRouter[]) {
       expect(page.url()).toBe(`${servers.appUrl}/`);
     });
 
+    test('a page load of /profile logged out keeps the whole URL in returnTo, query and hash the state does not declare', async ({ page, servers }) => {
+      await page.goto(`${servers.appUrl}/profile?tab=2#top`);
+      await page.waitForURL(loginUrlFor(servers, '/profile?tab=2#top'));
+    });
+
     test('a refused refresh token lands once on /login?returnTo=%2Fprofile', async ({ page, servers }) => {
       await logIn(page, servers, 'ada');
       await expect(page.locator('#last')).toHaveText('200 for ada');

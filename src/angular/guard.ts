@@ -95,14 +95,17 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
     const base = $injector.get<{ baseHref(): string }>('$browser').baseHref().replace(/\/$/, '');
     $rootScope.$on('$stateChangeStart', (event: IAngularEvent, to: object, params: object, _from: object, _fromParams: object,
       options?: { location?: unknown }) => {
+      const fromUrl = options?.location === false;
       const href = $state.href(to, params, { inherit: false });
-      const url = href === null ? null : href[0] === '#' ? href.slice(href.indexOf('/')) : href.slice(base.length);
+      const path = href === null ? null : href[0] === '#' ? href.slice(href.indexOf('/')) : href.slice(base.length);
+      // A state's href keeps only the parameters it declares: the URL the browser shows keeps the rest.
+      const url = fromUrl && path?.split(/[?#]/)[0] === $location.path() ? $location.url() : path;
       if (admit(url)) return;
       event.preventDefault();
       // Through the URL, never $state.go from inside the event: ui-router finds the login state (or its
       // `otherwise`) itself, and a redirect in the event can loop (ui-router #600, #2183). A transition
       // that came from the URL (`location: false`) replaces it, so Back does not bounce.
-      $rootScope.$applyAsync(() => toLogin(url, options?.location === false));
+      $rootScope.$applyAsync(() => toLogin(url, fromUrl));
     });
     return;
   }
@@ -119,7 +122,9 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
   // $locationChangeStart would come too late, so the guard hooks into the transition itself.
   $injector.get<TransitionService>('$transitions').onStart({}, (transition) => {
     const target = transition.$to().navigable;
-    const url = target?.url ? target.url.format(transition.params()) : null;
+    const shown = transition.options().source === 'url';
+    // From the URL, the URL itself: a state's URL keeps only the parameters it declares, the address bar all.
+    const url = shown ? $location.url() : target?.url ? target.url.format(transition.params()) : null;
     if (admit(url)) return undefined;
     const returnTo = safeReturnTo(url);
     const rule = transition.router.urlService.match({ path: loginPath, search: {}, hash: '' })?.rule;
@@ -129,7 +134,6 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
     }
     // No login state that takes the parameter: cancel, and change the URL once ui-router has settled the
     // cancelled transition, which puts the previous URL back and would drop a query set in this turn.
-    const shown = transition.options().source === 'url';
     $rootScope.$applyAsync(() => toLogin(url, shown));
     return false;
   });
