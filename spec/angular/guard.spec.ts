@@ -20,14 +20,14 @@ angular.module('guardSpec', []).run(guardRun);
 const SESSION_EXPIRED = 'authTokens:sessionExpired';
 
 interface StateProvider {
-  state(definition: { name: string; url: string; parent?: string }): StateProvider;
+  state(definition: { name: string; url: string }): StateProvider;
 }
 interface StateService {
   go(name: string, params?: object): unknown;
   current: { name: string };
 }
 interface TransitionService {
-  onEnter(criteria: object, hook: () => void): unknown;
+  onEnter(criteria: object, hook: (transition: { $to(): { name: string } }) => void): unknown;
 }
 
 describe('guard', () => {
@@ -248,150 +248,29 @@ describe('guard', () => {
     expect(loginsVisited()).toEqual(['/login?returnTo=%2Fprivate']);
   });
 
-  /** Defines nothing: a block for the ui-router major that is not on the page. */
-  const notLoaded = (_name: string, _block: () => void): void => undefined;
+  /** The specs of one ui-router major only; the matrix runs this file with ui-router 0.4.3 too. */
+  const onlyWith = (legacy: boolean) => (legacy === legacyUiRouter ? it : (_name: string, _spec: () => unknown): void => undefined);
+  const with1x = onlyWith(false);
+  const with0x = onlyWith(true);
 
-
-  // Both ui-router majors have specs of the same shape; each block runs when its major is loaded
-  // (`npm run test:matrix` runs this file with ui-router 0.4.3 too).
-  (legacyUiRouter ? notLoaded : describe)('with ui-router', () => {
+  // ui-router 1.x hooks $transitions.onStart; 0.x ($state without $transitions) listens to $stateChangeStart.
+  describe(`with ui-router ${legacyUiRouter ? '0.x' : '1.x'}`, () => {
     let $state: StateService;
     let entered: jasmine.Spy;
-
-    function loadStates(loginUrl: string) {
-      load(['ui.router', ['$stateProvider', ($stateProvider: StateProvider) => {
-        $stateProvider
-          .state({ name: 'home', url: '/' })
-          .state({ name: 'about', url: '/about' })
-          .state({ name: 'login', url: loginUrl })
-          .state({ name: 'private', url: '/private?tab' });
-      }]], { publicPaths: ['/', '/about'] });
-      $state = $injector.get<StateService>('$state');
-      entered = jasmine.createSpy('entered private');
-      $injector.get<TransitionService>('$transitions').onEnter({ entering: 'private' }, entered);
-    }
-
-    describe('with a login state that takes returnTo', () => {
-      beforeEach(() => loadStates('/login?returnTo'));
-
-      it('never enters a private state with nothing stored, and ends on the login state with returnTo', () => {
-        open('/');
-        expect($state.current.name).toBe('home');
-        $state.go('private');
-        $rootScope.$digest();
-        expect(entered).not.toHaveBeenCalled();
-        expect($state.current.name).toBe('login');
-        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
-        expect(loginsVisited().length).toBe(1);
-      });
-
-      it('checks the first navigation of a page load, query included, declared by the state or not', () => {
-        open('/private?tab=2&ref=mail#top');
-        expect(entered).not.toHaveBeenCalled();
-        expect($state.current.name).toBe('login');
-        expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2%26ref%3Dmail%23top');
-      });
-
-      it('lets public states through', () => {
-        open('/');
-        $state.go('about');
-        $rootScope.$digest();
-        expect($state.current.name).toBe('about');
-        expect($location.url()).toBe('/about');
-        expect(refresher).not.toHaveBeenCalled();
-      });
-
-      it('enters a private state with a usable token and authenticates', () => {
-        store(valid());
-        open('/');
-        $state.go('private');
-        $rootScope.$digest();
-        expect(entered).toHaveBeenCalledTimes(1);
-        expect($location.url()).toBe('/private');
-        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
-      });
-
-      it('lets an expired token with a refresh token through, then authenticates once renewed', async () => {
-        store(expired());
-        open('/');
-        $state.go('private');
-        $rootScope.$digest();
-        expect(entered).toHaveBeenCalledTimes(1);
-        await flushMicrotasks(50);
-        expect(refresher).toHaveBeenCalledTimes(1);
-        reply.resolve(renewedResponse());
-        await settle();
-        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
-        expect($state.current.name).toBe('private');
-      });
-
-      it('enters a private state on a reload with an expired token and a refresher that uses no refresh token', async () => {
-        refresher.usesRefreshToken = false;
-        store(expired(null));
-        open('/private');
-        expect(entered).toHaveBeenCalledTimes(1);
-        expect($state.current.name).toBe('private');
-        reply.resolve({ accessToken: jwtExpiringIn(3600, { n: 2 }), expiresIn: 3600 });
-        await settle();
-        expect(authManager.authenticate).toHaveBeenCalledTimes(1);
-        expect(loginsVisited()).toEqual([]);
-      });
-
-      it('redirects to the login state on sessionExpired', () => {
-        store(valid());
-        open('/private');
-        store(null);
-        $rootScope.$broadcast(SESSION_EXPIRED);
-        $rootScope.$broadcast(SESSION_EXPIRED);
-        $rootScope.$digest();
-        expect($state.current.name).toBe('login');
-        expect(loginsVisited()).toEqual(['/login?returnTo=%2Fprivate']);
-      });
-    });
-
-    describe('with a login state that does not declare returnTo', () => {
-      let $timeout: ITimeoutService;
-
-      beforeEach(() => {
-        loadStates('/login');
-        $timeout = $injector.get<ITimeoutService>('$timeout');
-      });
-
-      it('cancels, then changes the URL once the transition settled, so returnTo is kept', () => {
-        open('/');
-        const replaced: string[] = [];
-        const replace = $location.replace.bind($location);
-        spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
-        $state.go('private');
-        $rootScope.$digest();
-        expect(entered).not.toHaveBeenCalled();
-        $timeout.flush();
-        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
-        expect($state.current.name).toBe('login');
-        expect(loginsVisited().length).toBe(1);
-        // The browser never showed /private: the page navigated from stays in the history.
-        expect(replaced).not.toContain('/login?returnTo=%2Fprivate');
-      });
-
-      it('replaces a refused URL the browser already shows (page load), so Back does not bounce', () => {
-        const replaced: string[] = [];
-        const replace = $location.replace.bind($location);
-        spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
-        open('/private');
-        $timeout.flush();
-        expect(entered).not.toHaveBeenCalled();
-        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
-        expect($state.current.name).toBe('login');
-        expect(replaced).toContain('/login?returnTo=%2Fprivate');
-      });
-    });
-  });
-
-  (legacyUiRouter ? describe : notLoaded)('with ui-router 0.x ($stateChangeStart)', () => {
-    let $state: StateService;
-    let entered: jasmine.Spy;
-    /** Every state a transition started towards, as the guard saw it. */
+    /** Every state a transition started towards (0.x only, where the guard sees $stateChangeStart). */
     let started: string[];
+
+    /** Records every private state entered, by name, in the way the loaded major announces it. */
+    function watchEntering() {
+      const isPrivate = (name: string) => !['home', 'about', 'login'].includes(name);
+      if (legacyUiRouter) {
+        $rootScope.$on('$stateChangeStart', (_event, to: { name: string }) => started.push(to.name));
+        $rootScope.$on('$stateChangeSuccess', (_event, to: { name: string }) => { if (isPrivate(to.name)) entered(to.name); });
+      } else {
+        $injector.get<TransitionService>('$transitions').onEnter({ entering: (state: { name: string }) => isPrivate(state.name) },
+          (transition) => { entered(transition.$to().name); });
+      }
+    }
 
     function loadStates(loginUrl: string, config: Array<unknown> | (() => void) = () => undefined) {
       const states = ['$stateProvider', ($stateProvider: StateProvider) => {
@@ -405,10 +284,17 @@ describe('guard', () => {
       }];
       load(['ui.router', states, config], { publicPaths: ['/', '/about'] });
       $state = $injector.get<StateService>('$state');
-      entered = jasmine.createSpy('entered private');
+      entered = jasmine.createSpy('entered a private state');
       started = [];
-      $rootScope.$on('$stateChangeStart', (_event, to: { name: string }) => started.push(to.name));
-      $rootScope.$on('$stateChangeSuccess', (_event, to: { name: string }) => { if (to.name !== 'login' && to.name !== 'home' && to.name !== 'about') entered(to.name); });
+      watchEntering();
+    }
+
+    /** Records what `$location.replace()` was called on. */
+    function recordReplaced(): string[] {
+      const replaced: string[] = [];
+      const replace = $location.replace.bind($location);
+      spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
+      return replaced;
     }
 
     describe('with a login state that takes returnTo', () => {
@@ -425,23 +311,27 @@ describe('guard', () => {
         expect(loginsVisited().length).toBe(1);
       });
 
+      it('builds returnTo from the whole path of a nested state', () => {
+        open('/');
+        $state.go('account.settings', { section: 'mail' });
+        $rootScope.$digest();
+        expect($location.url()).toBe('/login?returnTo=%2Faccount%2Fsettings%3Fsection%3Dmail');
+      });
 
       it('keeps the page navigated from in the history when the app navigated', () => {
         open('/about');
-        const replaced: string[] = [];
-        const replace = $location.replace.bind($location);
-        spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
+        const replaced = recordReplaced();
         $state.go('private');
         $rootScope.$digest();
         expect($location.url()).toBe('/login?returnTo=%2Fprivate');
         expect(replaced).not.toContain('/login?returnTo=%2Fprivate');
       });
 
-      it('builds returnTo from the whole path of a nested state', () => {
-        open('/');
-        $state.go('account.settings', { section: 'mail' });
-        $rootScope.$digest();
-        expect($location.url()).toBe('/login?returnTo=%2Faccount%2Fsettings%3Fsection%3Dmail');
+      with1x('checks the first navigation of a page load, query included, declared by the state or not', () => {
+        open('/private?tab=2&ref=mail#top');
+        expect(entered).not.toHaveBeenCalled();
+        expect($state.current.name).toBe('login');
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate%3Ftab%3D2%26ref%3Dmail%23top');
       });
 
       it('lets public states through', () => {
@@ -482,6 +372,7 @@ describe('guard', () => {
         store(expired(null));
         open('/private');
         expect(entered).toHaveBeenCalledTimes(1);
+        expect($state.current.name).toBe('private');
         reply.resolve({ accessToken: jwtExpiringIn(3600, { n: 2 }), expiresIn: 3600 });
         await settle();
         expect(authManager.authenticate).toHaveBeenCalledTimes(1);
@@ -500,7 +391,40 @@ describe('guard', () => {
       });
     });
 
-    it('checks the first navigation of a page load, enters nothing before the login state, and replaces the refused URL', () => {
+    describe('with a login state that does not declare returnTo', () => {
+      let $timeout: ITimeoutService;
+
+      beforeEach(() => {
+        loadStates('/login');
+        $timeout = $injector.get<ITimeoutService>('$timeout');
+      });
+
+      it('cancels, then changes the URL once the transition settled, so returnTo is kept', () => {
+        open('/');
+        const replaced = recordReplaced();
+        $state.go('private');
+        $rootScope.$digest();
+        expect(entered).not.toHaveBeenCalled();
+        $timeout.flush();
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+        expect($state.current.name).toBe('login');
+        expect(loginsVisited().length).toBe(1);
+        // The browser never showed /private: the page navigated from stays in the history.
+        expect(replaced).not.toContain('/login?returnTo=%2Fprivate');
+      });
+
+      with1x('replaces a refused URL the browser already shows (page load), so Back does not bounce', () => {
+        const replaced = recordReplaced();
+        open('/private');
+        $timeout.flush();
+        expect(entered).not.toHaveBeenCalled();
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+        expect($state.current.name).toBe('login');
+        expect(replaced).toContain('/login?returnTo=%2Fprivate');
+      });
+    });
+
+    with0x('checks the first navigation of a page load, enters nothing before the login state, and replaces the refused URL', () => {
       // A real page load: the address bar holds the URL before ui-router starts.
       loadStates('/login?returnTo', ['$provide', '$locationProvider', ($provide: auto.IProvideService, $locationProvider: { hashPrefix(prefix: string): unknown }) => {
         $locationProvider.hashPrefix('!');
@@ -509,9 +433,7 @@ describe('guard', () => {
           return $browser;
         }]);
       }]);
-      const replaced: string[] = [];
-      const replace = $location.replace.bind($location);
-      spyOn($location, 'replace').and.callFake(() => { replaced.push($location.url()); return replace(); });
+      const replaced = recordReplaced();
       $rootScope.$digest();
       $injector.get<ITimeoutService>('$timeout').flush();
       expect(started).toEqual(['private', 'login']);
@@ -523,17 +445,7 @@ describe('guard', () => {
       expect(loginsVisited().length).toBe(1);
     });
 
-    it('ends on a login state that does not declare returnTo, with returnTo kept in the URL', () => {
-      loadStates('/login');
-      open('/');
-      $state.go('private');
-      $rootScope.$digest();
-      expect(entered).not.toHaveBeenCalled();
-      expect($state.current.name).toBe('login');
-      expect($location.url()).toBe('/login?returnTo=%2Fprivate');
-    });
-
-    it('does not loop with $urlRouterProvider.otherwise leading to a private state', () => {
+    with0x('does not loop with $urlRouterProvider.otherwise leading to a private state', () => {
       loadStates('/login?returnTo', ['$urlRouterProvider', ($urlRouterProvider: { otherwise(url: string): unknown }) => {
         $urlRouterProvider.otherwise('/private');
       }]);
@@ -547,7 +459,7 @@ describe('guard', () => {
     });
 
     for (const prefix of ['', '!']) {
-      it(`builds returnTo from the path in hashbang mode with the hash prefix '${prefix}', never from the href`, () => {
+      with0x(`builds returnTo from the path in hashbang mode with the hash prefix '${prefix}', never from the href`, () => {
         loadStates('/login?returnTo', ['$locationProvider', ($locationProvider: { hashPrefix(prefix: string): unknown }) => {
           $locationProvider.hashPrefix(prefix);
         }]);
@@ -560,7 +472,7 @@ describe('guard', () => {
       });
     }
 
-    it('builds returnTo from the path in HTML5 mode', () => {
+    with0x('builds returnTo from the path in HTML5 mode', () => {
       loadStates('/login?returnTo', ['$locationProvider', ($locationProvider: { html5Mode(mode: object): unknown }) => {
         $locationProvider.html5Mode({ enabled: true, requireBase: false });
       }]);
