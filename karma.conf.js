@@ -41,7 +41,7 @@ module.exports = (config) => {
       'node_modules/angular-storage/dist/angular-storage.js',
       `${uiRouterDir}/release/angular-ui-router.js`,
       `${angularDir('angular-route')}/angular-route.js`,
-      // AUTH0_JS runs the auth0 refresher specs against another auth0-js major (see test:unit).
+      // AUTH0_JS runs the auth0 refresher specs against another auth0-js major (scripts/matrix.js).
       process.env.AUTH0_JS || 'node_modules/auth0-js/dist/auth0.min.js',
       { pattern: specs, watched: false },
       // The page each cross-tab spec's iframe loads (/base/spec/helpers/blank.html).
