@@ -116,6 +116,14 @@ export async function refreshDirectly(servers: Servers, refreshToken: string): P
   return { status: response.status, body: await response.json() };
 }
 
+/** The main frame's URLs, one per navigation (pushState and replaceState included), until `stop()`. */
+export function recordNavigations(page: Page): { urls: string[]; stop(): void } {
+  const urls: string[] = [];
+  const record = (frame: Frame) => { if (frame === page.mainFrame()) urls.push(frame.url()); };
+  page.on('framenavigated', record);
+  return { urls, stop: () => { page.off('framenavigated', record); } };
+}
+
 /**
  * Has the server refuse the refresh token of the app open on /profile: spending it from outside makes the
  * app's next use a reuse, which revokes the grant. The app lands once on the login page, storage cleared, no loop.
@@ -123,14 +131,12 @@ export async function refreshDirectly(servers: Servers, refreshToken: string): P
 export async function expectRefusedRefreshToLogOut(page: Page, servers: Servers): Promise<void> {
   const spent = await refreshDirectly(servers, await storedRefreshToken(page));
   expect(spent.status).toBe(200);
-  const navigations: string[] = [];
-  const record = (frame: Frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); };
-  page.on('framenavigated', record);
+  const navigations = recordNavigations(page);
   await page.waitForURL(loginUrlFor(servers, '/profile'), { timeout: ACCESS_TOKEN_TTL * 2000 });
   await page.waitForTimeout(1500);
-  page.off('framenavigated', record);
+  navigations.stop();
   expect(page.url()).toBe(loginUrlFor(servers, '/profile'));
-  expect(navigations).toEqual([loginUrlFor(servers, '/profile')]);
+  expect(navigations.urls).toEqual([loginUrlFor(servers, '/profile')]);
   expect(await page.evaluate(() => ['token', 'refreshToken', 'expiresAt', 'idToken', 'profile'].map((k) => localStorage.getItem(k)))).toEqual([null, null, null, null, null]);
   expect((await stats(servers)).invalidGrants).toBe(1);
 }

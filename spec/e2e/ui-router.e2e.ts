@@ -1,6 +1,6 @@
 // The package's guard on the demo's ui-router builds: 1.x hooks its transitions, 0.4 its $stateChangeStart.
 import type { Page } from '@playwright/test';
-import { expect, expectRefusedRefreshToLogOut, logIn, loginUrlFor, stats, test, type DemoRouter } from './fixtures';
+import { expect, expectRefusedRefreshToLogOut, logIn, loginUrlFor, recordNavigations, stats, test, type DemoRouter } from './fixtures';
 
 declare global {
   interface Window { angular: { element(node: Document): { injector(): { has(name: string): boolean } } } }
@@ -14,13 +14,6 @@ function routerOf(page: Page): Promise<DemoRouter> {
   });
 }
 
-/** The main frame's URLs, one per navigation, pushState and replaceState included. */
-function recordNavigations(page: Page): string[] {
-  const urls: string[] = [];
-  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) urls.push(frame.url()); });
-  return urls;
-}
-
 for (const router of ['ui-router', 'ui-router-0.4'] satisfies DemoRouter[]) {
   test.describe(`on ${router}`, () => {
     test.use({ router });
@@ -32,7 +25,7 @@ for (const router of ['ui-router', 'ui-router-0.4'] satisfies DemoRouter[]) {
     });
 
     test('an unknown path ends on the home page through otherwise(\'/\'), with no redirect loop', async ({ page, servers }) => {
-      const navigations = recordNavigations(page);
+      const navigations = recordNavigations(page).urls;
       await page.goto(`${servers.appUrl}/nowhere`);
       await page.waitForURL(`${servers.appUrl}/`);
       await expect(page.getByRole('heading', { name: 'angular-auth-tokens' })).toBeVisible();
@@ -65,7 +58,7 @@ for (const router of ['ui-router', 'ui-router-0.4'] satisfies DemoRouter[]) {
       test.use({ accessTokenTtl: 60 });
 
       test('/profile logged out goes to /login?returnTo=%2Fprofile and back after logging in; a reload stays logged in without a refresh', async ({ page, servers }) => {
-        const navigations = recordNavigations(page);
+        const navigations = recordNavigations(page).urls;
         // logIn waits for the exact login URL: returnTo is the path, with no hash prefix.
         await logIn(page, servers, 'ada');
         expect(navigations.slice(0, 2)).toEqual([`${servers.appUrl}/profile`, loginUrlFor(servers, '/profile')]);

@@ -4,6 +4,7 @@
 // storage holds, as after a reload).
 import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
+import { jwtExpiringIn } from '../helpers/jwt';
 
 const ORIGIN = 'http://app.test';
 
@@ -46,13 +47,6 @@ async function serve(target: Page, angularDir: string, prefix: string): Promise<
   });
 }
 
-/** An unsigned JWT that expires in an hour: the package reads `exp`, only servers check signatures. */
-function tokenForAnHour(): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  return `${part({ alg: 'none' })}.${part({ sub: 'ada', iat: now, exp: now + 3600 })}.`;
-}
-
 // AngularJS 1.5 defaults to the hash prefix '' and 1.6+ to '!': each is tried with its own default.
 for (const { angularDir, prefix } of [{ angularDir: 'angular-1.5', prefix: '' }, { angularDir: 'angular', prefix: '!' }]) {
   test.describe(`the UMD bundle on ${angularDir} with ui-router 0.4, hash prefix '${prefix}'`, () => {
@@ -76,7 +70,7 @@ for (const { angularDir, prefix } of [{ angularDir: 'angular-1.5', prefix: '' },
     });
 
     test('a page load with a usable token enters the private state', async ({ page: target }) => {
-      await target.addInitScript((token) => localStorage.setItem('token', JSON.stringify(token)), tokenForAnHour());
+      await target.addInitScript((token) => localStorage.setItem('token', JSON.stringify(token)), jwtExpiringIn(3600));
       await target.goto(`${ORIGIN}/#${prefix}/private?tab=2`);
       await expect(target.locator('h1')).toHaveText('private');
       expect(new URL(target.url()).hash).toBe(`#${prefix}/private?tab=2`);
