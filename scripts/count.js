@@ -2,9 +2,10 @@
 // runner's own summary: Karma's final "Executed N of M" per browser, node:test's "# pass/# fail", and
 // Playwright's "N passed"/"N failed". A non-zero exit with nothing counted as failed still counts one.
 const fs = require('fs');
+const { karmaSummaries, stripColours } = require('./karma-summary');
+
 const [logFile, statusArg] = process.argv.slice(2);
-// eslint-disable-next-line no-control-regex
-const log = fs.readFileSync(logFile, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+const log = stripColours(fs.readFileSync(logFile, 'utf8'));
 let passed = 0;
 let failed = 0;
 
@@ -12,9 +13,7 @@ let failed = 0;
 // twice when a run ends in an error: within one run (split at "server started"), the last one counts.
 for (const run of log.split(/Karma v\S+ server started/).slice(1)) {
   const browsers = new Map();
-  for (const m of run.matchAll(/^(.+?\)): Executed (\d+) of \d+(?: \((\d+) FAILED\))?.*\(\S+ secs \/ \S+ secs\)$/gm)) {
-    browsers.set(m[1], { executed: Number(m[2]), failed: Number(m[3] || 0) });
-  }
+  for (const summary of karmaSummaries(run)) browsers.set(summary.browser, summary);
   for (const b of browsers.values()) { passed += b.executed - b.failed; failed += b.failed; }
 }
 

@@ -4,6 +4,7 @@
 // the files from ANGULAR, UI_ROUTER and AUTH0_JS. Karma's own output goes through (scripts/count.js counts
 // it), then one line per combination: what ran, how many specs, how long.
 const { spawn } = require('child_process');
+const { karmaSummaries } = require('./karma-summary');
 
 const COMBINATIONS = [
   { name: 'AngularJS 1.5.11, ui-router 1.1.2, auth0-js 9', env: { ANGULAR: '1.5' } },
@@ -26,16 +27,9 @@ function run({ env }) {
     let output = '';
     child.stdout.on('data', (chunk) => { process.stdout.write(chunk); output += chunk; });
     child.on('close', (status) => {
-      // Karma's last summary line: "Executed N of M (K FAILED) ... (x secs / y secs)".
-      // eslint-disable-next-line no-control-regex
-      const summaries = [...output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').matchAll(/Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?.*\(\S+ secs \/ \S+ secs\)$/gm)];
-      const last = summaries[summaries.length - 1];
-      resolve({
-        status,
-        executed: last ? Number(last[1]) : 0,
-        failed: last ? Number(last[3] || 0) : 0,
-        seconds: (Date.now() - started) / 1000,
-      });
+      // One browser per run: its last closing line counts (Karma may print one twice when a run ends in an error).
+      const last = karmaSummaries(output).pop();
+      resolve({ status, executed: last?.executed ?? 0, failed: last?.failed ?? 0, seconds: (Date.now() - started) / 1000 });
     });
   });
 }
