@@ -53,7 +53,9 @@ export function createService({ manager, settings }: AuthTokensCore, $q: IQServi
         }
       });
     },
-    login: (options = {}) => (login ? $q.when(login.start(options, $window)).then((url) => $window.location.assign(url)) : noLogin()),
+    login: (options = {}) => (login ? $q.when(login.start(options, $window)).then((url) => {
+      $window.location.assign(url);
+    }) : noLogin()),
     // The callback page may run twice (the router reloads it when the code leaves the URL): it joins the first.
     completeLogin: (url) => (login ? completing ??= $q.when(login.complete(url, $window)).then(({ response, profile, returnTo }) => {
       manager.setSession(response, profile);
