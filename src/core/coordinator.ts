@@ -109,10 +109,10 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
       // Logged out: nobody may keep what the renewal brought back. After a login it is only dropped: a
       // second login in one provider session may share the grant, and revoking it could end both.
       if (brought !== null && brought !== spent) revoke(brought);
-      return { error: new AuthTokensError('login_required', 'The session ended during the renewal.'), outcome: null };
+      return { error: new AuthTokensError('login_required', 'Logged out during the refresh.'), outcome: null };
     }
     return usable(newer) ? { session: newer, outcome: null }
-      : { error: new AuthTokensError('refresh_failed', 'The session changed during the renewal.'), outcome: null };
+      : { error: new AuthTokensError('refresh_failed', 'The session changed during the refresh.'), outcome: null };
   };
 
   const failed = (error: AuthTokensError, ended = false): Result => ({ error, outcome: { error, ended } });

@@ -72,7 +72,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (!revoker) return Promise.resolve();
     return withTimeout(Promise.resolve().then(() => revoker(refreshToken)), REVOKE_TIMEOUT_MS, () => new Error('timeout')).then(() => undefined, () => {
       // No cause: what a revoker rejects with may carry the request, refresh token included.
-      warn('a refresh token could not be revoked; it stays valid at the server until it expires.');
+      warn('a refresh token could not be revoked; it stays valid until it expires.');
     });
   };
 
