@@ -41,11 +41,12 @@ export function explain(reason: unknown, secrets: ReadonlyArray<string | null> =
   if (!isRecord(reason)) return undefined;
   const kept: Record<string, string | number> = {};
   for (const field of EXPLAINING) {
-    const value = reason[field];
-    if (typeof value === 'number') kept[field] = value;
+    let value = reason[field];
     // The secret as sent in a form too: a server may echo the body it was given.
-    else if (typeof value === 'string') kept[field] = secrets.flatMap((secret) => (secret ? [secret, encodeURIComponent(secret)] : []))
-      .reduce((text, secret) => text.split(secret).join('[redacted]'), value);
+    for (const secret of secrets) {
+      for (const form of secret ? [secret, encodeURIComponent(secret)] : []) if (typeof value === 'string') value = value.split(form).join('[redacted]');
+    }
+    if (typeof value === 'number' || typeof value === 'string') kept[field] = value;
   }
   return kept;
 }
