@@ -60,9 +60,10 @@ export function toAuthTokensError(reason: unknown, secrets?: ReadonlyArray<strin
   if (isAuthTokensError(reason)) return reason;
   const body = isRecord(reason) ? reason : {};
   const code = typeof body.error === 'string' ? body.error : body.code;
+  const cause = explain(reason, secrets);
   // The code is one of REFUSALS here, never a value the server made up: it may go into the message.
   return REFUSALS.includes(code)
-    ? new AuthTokensError('login_required', `The server refused the refresh token (${String(code)}).`, explain(reason, secrets))
-    : new AuthTokensError('refresh_failed', 'The refresh failed; the session is kept.', explain(reason, secrets));
+    ? new AuthTokensError('login_required', `The server refused the refresh token (${String(code)}).`, cause)
+    : new AuthTokensError('refresh_failed', 'The refresh failed; the session is kept.', cause);
 }
 

@@ -34,7 +34,7 @@ export interface TokenTimes {
   lifetime: number | null;
 }
 
-const ms = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value * 1000 : null);
+const ms = (value: unknown): number | null => (Number.isFinite(value) ? (value as number) * 1000 : null);
 
 // Every request asks about the same token until it is renewed: remember the last answer, so a token
 // string is decoded once, not once per request.

@@ -29,7 +29,7 @@ export function toSession(value: unknown): Session | null {
     refreshToken,
     idToken: text(value.idToken),
     profile: value.profile ?? null,
-    expiresAt: typeof expiresAt === 'number' && Number.isFinite(expiresAt) ? expiresAt : null,
+    expiresAt: Number.isFinite(expiresAt) ? expiresAt as number : null,
   };
 }
 
