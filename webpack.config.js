@@ -27,21 +27,89 @@ const umdExternals = {
   'auth0-js': { root: 'auth0', commonjs: 'auth0-js', commonjs2: 'auth0-js', amd: 'auth0-js' },
 };
 
-const umd = (entry, file, name) => ({
+// The UMD bundles are built as ES modules, which webpack emits without a module runtime (no module table,
+// no export getters: those were about 680 bytes of the main bundle), and then wrapped by hand, before
+// minification, in the classic UMD pattern: CommonJS, AMD, or the global `name`. An external's named
+// imports become property reads on the object the wrapper passes in, read where they are used, as
+// webpack's own UMD output reads them.
+class UmdWrapper {
+  constructor(name) {
+    this.name = name;
+  }
+
+  apply(compiler) {
+    const { Compilation, sources } = compiler.webpack;
+    compiler.hooks.thisCompilation.tap('UmdWrapper', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'UmdWrapper', stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE }, (assets) => {
+        for (const file of Object.keys(assets).filter((asset) => asset.endsWith('.js'))) {
+          compilation.updateAsset(file, new sources.RawSource(this.wrap(assets[file].source().toString())), { javascriptModule: false });
+        }
+      });
+    });
+  }
+
+  wrap(code) {
+    const params = [];
+    const deps = [];
+    const renames = [];
+    let body = code.replace(/^import \{([^}]*)\} from "([^"]+)";$/gm, (_, names, request) => {
+      const param = `__umd_external_${params.length}__`;
+      params.push(param);
+      deps.push(umdExternals[request]);
+      for (const binding of names.split(',')) {
+        const [imported, local] = binding.trim().split(/\s+as\s+/);
+        renames.push([local ?? imported, `${param}.${imported}`]);
+      }
+      return '';
+    });
+    for (const [local, access] of renames) body = body.split(local).join(access);
+    if (/^\s*(?:import|export)\b/m.test(body.replace(/^export \{[^}]*\};$/m, ''))) {
+      throw new Error(`UmdWrapper: ${this.name} has an import or export it does not handle.`);
+    }
+    // `__esModule`, as webpack sets it: a CommonJS consumer's default-import interop then takes `default`.
+    body = body.replace(/^export \{([^}]*)\};$/m, (_, names) => `return Object.defineProperty({ ${names.split(',').map((binding) => {
+      const [local, exported] = binding.trim().split(/\s+as\s+/);
+      return `${JSON.stringify(exported ?? local)}: ${local}`;
+    }).join(', ')} }, '__esModule', { value: true });`);
+    const list = (kind) => deps.map((dep) => JSON.stringify(dep[kind])).join(', ');
+    const root = deps.map((dep) => `root[${JSON.stringify(dep.root)}]`).join(', ');
+    return `(function (root, factory) {
+  if (typeof exports === 'object' && typeof module === 'object') module.exports = factory(${deps.map((dep) => `require(${JSON.stringify(dep.commonjs2)})`).join(', ')});
+  else if (typeof define === 'function' && define.amd) define([${list('amd')}], factory);
+  else root[${JSON.stringify(this.name)}] = factory(${root});
+})(this, function (${params.join(', ')}) {
+'use strict';
+${body}
+});
+`;
+  }
+}
+
+// Property names that only the package's own objects carry inside the main bundle (the coordinator's
+// outcomes and backoff, the session store's and copies' methods, the manager's options) are mangled too.
+// Never a name that is stored (a session's fields, `session` and `version` of a record, a lock record's),
+// broadcast, configured, public (the services, `authTokensCore`), or read off an object from outside.
+const INTERNAL_PROPERTIES = /^(?:outcome|until|count|ended|adopted|latest|commit|retryAt|renewable|watchTabs|timers|shared|lock|emit|read|write|update|renew|at|providers)$/;
+
+const umd = (entry, file, name, minimizeOptions) => ({
   ...common,
   name: file,
+  optimization: { minimizeOptions: { javascript: { compress: { passes: 2 }, ...minimizeOptions } } },
   entry,
-  externals: umdExternals,
+  externals: Object.fromEntries(Object.keys(umdExternals).map((request) => [request, request])),
+  externalsType: 'module',
+  experiments: { outputModule: true },
+  plugins: [new UmdWrapper(name)],
   output: {
     path: path.resolve(__dirname, 'dist'),
     filename: file,
-    library: { name, type: 'umd' },
-    globalObject: 'this',
+    library: { type: 'module' },
+    module: true,
   },
 });
 
 module.exports = [
-  umd('./src/index.ts', 'angular-auth-tokens.umd.js', 'angularAuthTokens'),
+  umd('./src/index.ts', 'angular-auth-tokens.umd.js', 'angularAuthTokens', { mangle: { properties: { regex: INTERNAL_PROPERTIES } } }),
   umd('./src/auth0.ts', 'angular-auth-tokens-auth0.umd.js', 'angularAuthTokensAuth0'),
   umd('./src/oidc.ts', 'angular-auth-tokens-oidc.umd.js', 'angularAuthTokensOidc'),
   {

@@ -77,20 +77,26 @@ describe('jwt', () => {
       });
     }
 
-    it('reads exp and iat in epoch milliseconds', () => {
+    it('reads exp in epoch milliseconds, and the life from iat to exp in milliseconds', () => {
       const token = makeJwt({ iat: 1699996400, exp: 1700000000, jti: unique() });
 
-      expect(tokenTimes(token)).toEqual({ expiresAt: 1700000000000, issuedAt: 1699996400000 });
+      expect(tokenTimes(token)).toEqual({ expiresAt: 1700000000000, lifetime: 3600000 });
+    });
+
+    it('gives lifetime null when exp is not after iat', () => {
+      expect(tokenTimes(withPayload('{"exp":1700000000,"iat":1700000000}')).lifetime).toBeNull();
+      expect(tokenTimes(withPayload('{"exp":1700000000,"iat":1700000001}')).lifetime).toBeNull();
     });
 
     it('gives expiresAt Infinity for a JWT without exp, as angular-jwt counts it never expiring', () => {
       const token = makeJwt({ sub: 'user-1', jti: unique() });
 
-      expect(tokenTimes(token)).toEqual({ expiresAt: Infinity, issuedAt: null });
+      expect(tokenTimes(token)).toEqual({ expiresAt: Infinity, lifetime: null });
     });
 
-    it('gives issuedAt null when iat is not a number', () => {
-      expect(tokenTimes(withPayload('{"exp":1700000000,"iat":"yesterday"}')).issuedAt).toBeNull();
+    it('gives lifetime null when iat is not a number, or without exp', () => {
+      expect(tokenTimes(withPayload('{"exp":1700000000,"iat":"yesterday"}')).lifetime).toBeNull();
+      expect(tokenTimes(withPayload('{"iat":1700000000}')).lifetime).toBeNull();
     });
 
     it('decodes the same token string once, however often it is asked', () => {

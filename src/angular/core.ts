@@ -1,11 +1,11 @@
 import type { auto, ILogService, IWindowService } from 'angular';
 import { urlFilter } from '../core/hosts';
 import { indexedDbLock } from '../core/idb-lock';
-import { createLocalCopy, versionKey } from '../core/local-copy';
+import { createLocalCopy, keyNames } from '../core/local-copy';
 import { inTabLock, webLock, type Lock } from '../core/lock';
 import { createSessionManager, type SessionManager } from '../core/session-manager';
 import { createSessionStore } from '../core/session-store';
-import { FIELDS, type Settings } from '../core/settings';
+import type { Settings } from '../core/settings';
 import { indexedDbCopy, type SharedCopy } from '../core/shared-copy';
 import { openStore } from '../core/storage';
 import { watchOtherTabs } from '../core/tab-sync';
@@ -42,7 +42,7 @@ export class AuthTokensCoreProvider {
       }
     };
     const keys = settings.storageKeys;
-    const local = createLocalCopy(openStore(settings.storage, $window, [...FIELDS.map((field) => keys[field]), versionKey(keys)], warn), keys);
+    const local = createLocalCopy(openStore(settings.storage, $window, keyNames(keys), warn), keys);
     const { shared, lock } = crossTab(settings, $window, warn);
     const manager = createSessionManager({
       store: createSessionStore(local, shared, warn),

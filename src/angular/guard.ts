@@ -1,13 +1,12 @@
 import type { auto, IAngularEvent, ILocationService, IRootScopeService, IWindowService } from 'angular';
 import { isPublicPath, loginUrl, safeReturnTo } from '../core/paths';
-import { isUsable } from '../core/session';
 import type { SessionManager } from '../core/session-manager';
 import { publicPathsOf, type Settings } from '../core/settings';
 import type { AuthManager, LoggedOutElsewhere } from './service';
 
 /** What the guard uses of the core. */
 export interface GuardedCore {
-  manager: Pick<SessionManager, 'current' | 'token' | 'isAuthenticated'>;
+  manager: Pick<SessionManager, 'token'>;
   settings: Settings;
 }
 
@@ -58,7 +57,7 @@ guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authToke
  */
 export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService & { isAuthenticated?: boolean },
   $location: ILocationService, $window: IWindowService, { manager, settings }: GuardedCore, authManager: AuthManager): void {
-  const { loginPath, returnToParam, minValiditySeconds } = settings;
+  const { loginPath, returnToParam } = settings;
   // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop. Nor is
   // the login's redirect URI, where a session is about to start.
   const publicPaths = [loginPath, ...publicPathsOf(settings), ...callbackPathOf(settings, $window.document.baseURI)];
@@ -78,16 +77,13 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
   /** False when nothing can restore the session for `url`; otherwise the navigation goes on. */
   function admit(url: string | null): boolean {
     if (isPublic(url)) return true;
-    if (isUsable(manager.current(), Date.now(), minValiditySeconds)) {
-      authenticate();
-      return true;
-    }
-    if (!manager.isAuthenticated()) return false;
-    // The session can be renewed: renew without holding up the navigation. login_required ends the session
-    // in the core, which broadcasts sessionExpired (redirected below); other failures are transient and keep it.
-    Promise.resolve(manager.token()).then((token) => {
-      if (token !== null) $rootScope.$applyAsync(authenticate);
-    }, () => undefined);
+    // A usable token, as a string; a session that can be renewed, as the renewal; else null.
+    const token = manager.token();
+    if (token === null) return false;
+    if (typeof token === 'string') authenticate();
+    // Renewed without holding up the navigation. login_required ends the session in the core, which
+    // broadcasts sessionExpired (redirected below); other failures are transient and keep it.
+    else Promise.resolve(token).then(() => { $rootScope.$applyAsync(authenticate); }, () => undefined);
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { AuthTokensError, isAuthTokensError, toAuthTokensError } from './errors';
+import { AuthTokensError, isAuthTokensError, toAuthTokensError, type AuthTokensErrorCode } from './errors';
 import { inTabLock, type Lock } from './lock';
 import { canRenew, isUsable, sessionFromResponse } from './session';
 import type { SessionStore } from './session-store';
@@ -56,6 +56,7 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
   /** The timeout of a refresh whose answer is still awaited, under the lock: nobody may send its refresh token again meanwhile. */
   let awaitingLate: AuthTokensError | null = null;
   const currentToken = () => store.current()?.token ?? null;
+  const usable = (session: Session | null): session is Session & { token: string } => isUsable(session, now(), settings.minValiditySeconds);
 
   /**
    * Runs a task under the lock. Where the lock itself fails (not the task, and not a timeout), this tab
@@ -108,13 +109,14 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
       // Logged out: nobody may keep what the renewal brought back. After a login it is only dropped: a
       // second login in one provider session may share the grant, and revoking it could end both.
       if (brought !== null && brought !== spent) revoke(brought);
-      return { error: new AuthTokensError('login_required', 'The session ended during the renewal.'), outcome: null };
+      return { error: new AuthTokensError('login_required', 'Logged out during the refresh.'), outcome: null };
     }
-    return isUsable(newer, now(), settings.minValiditySeconds) ? { session: newer, outcome: null }
-      : { error: new AuthTokensError('refresh_failed', 'The session changed during the renewal.'), outcome: null };
+    return usable(newer) ? { session: newer, outcome: null }
+      : { error: new AuthTokensError('refresh_failed', 'The session changed during the refresh.'), outcome: null };
   };
 
   const failed = (error: AuthTokensError, ended = false): Result => ({ error, outcome: { error, ended } });
+  const fail = (code: AuthTokensErrorCode, message: string) => failed(new AuthTokensError(code, message));
 
   /** Calls the refresher, stores what it gave; throws what the refresher threw. */
   const renew = async (read: Versioned, current: Session, early: (result: Result) => void): Promise<Result> => {
@@ -132,19 +134,16 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
       throw error;
     }
     if (!(await store.commit(read, next))) return overtaken(next.refreshToken, current.refreshToken);
-    if (!isUsable(next, now(), settings.minValiditySeconds)) {
-      return failed(new AuthTokensError('invalid_response', 'The renewed token is already due; the refresh is retried after a pause.'));
-    }
-    return { session: next, outcome: { session: next, adopted: false } };
+    return !usable(next) ? fail('invalid_response', 'The renewed token is already due.') : { session: next, outcome: { session: next, adopted: false } };
   };
 
   const attempt = async (seenToken: string | null, early: (result: Result) => void): Promise<Result> => {
     const read = await store.latest();
     const current = read.session;
-    if (isUsable(current, now(), settings.minValiditySeconds) && current.token !== seenToken) {
+    if (usable(current) && current.token !== seenToken) {
       return { session: current, outcome: { session: current, adopted: true } };
     }
-    if (current === null) return failed(new AuthTokensError('login_required', 'No session to renew.'));
+    if (current === null) return fail('login_required', 'No session to renew.');
     try {
       if (!canRenew(current, refresher)) throw new AuthTokensError('login_required', 'The session has no refresh token.');
       return await renew(read, current, early);
@@ -159,8 +158,9 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
 
   /** Counts the backoff and publishes the outcome; for a late result (`late`), only one that changed the session. */
   const settle = ({ outcome }: Result, before: string | null, late: boolean) => {
-    if (!outcome || (late && 'error' in outcome && !outcome.ended)) return;
-    if ('error' in outcome && !outcome.ended) {
+    const transient = !!outcome && 'error' in outcome && !outcome.ended;
+    if (!outcome || (late && transient)) return;
+    if (transient) {
       const token = currentToken();
       // Counted on from the token the attempt started from too: a server that answers every time with a
       // new token that is already due must meet growing steps, not the first one again and again.

@@ -41,11 +41,12 @@ export function explain(reason: unknown, secrets: ReadonlyArray<string | null> =
   if (!isRecord(reason)) return undefined;
   const kept: Record<string, string | number> = {};
   for (const field of EXPLAINING) {
-    const value = reason[field];
-    if (typeof value === 'number') kept[field] = value;
+    let value = reason[field];
     // The secret as sent in a form too: a server may echo the body it was given.
-    else if (typeof value === 'string') kept[field] = secrets.flatMap((secret) => (secret ? [secret, encodeURIComponent(secret)] : []))
-      .reduce((text, secret) => text.split(secret).join('[redacted]'), value);
+    for (const secret of secrets) {
+      for (const form of secret ? [secret, encodeURIComponent(secret)] : []) if (typeof value === 'string') value = value.split(form).join('[redacted]');
+    }
+    if (typeof value === 'number' || typeof value === 'string') kept[field] = value;
   }
   return kept;
 }
@@ -59,9 +60,10 @@ export function toAuthTokensError(reason: unknown, secrets?: ReadonlyArray<strin
   if (isAuthTokensError(reason)) return reason;
   const body = isRecord(reason) ? reason : {};
   const code = typeof body.error === 'string' ? body.error : body.code;
+  const cause = explain(reason, secrets);
   // The code is one of REFUSALS here, never a value the server made up: it may go into the message.
   return REFUSALS.includes(code)
-    ? new AuthTokensError('login_required', `The server refused the refresh token (${String(code)}).`, explain(reason, secrets))
-    : new AuthTokensError('refresh_failed', 'The refresh failed; the session is kept.', explain(reason, secrets));
+    ? new AuthTokensError('login_required', `The server refused the refresh token (${String(code)}).`, cause)
+    : new AuthTokensError('refresh_failed', 'The refresh failed; the session is kept.', cause);
 }
 

@@ -13,7 +13,7 @@ interface LockRecord {
  * works. A localStorage lock would not do: writes reach other tabs late, so two tabs can both "win".
  */
 export function indexedDbLock(factory: IDBFactory, name: string, timeoutMs: number, ttlMs: number, now: () => number = Date.now): Lock {
-  const owner = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const owner = String(Math.random());
   const mine = (held?: LockRecord) => held?.owner === owner;
   const claim = (): LockRecord => ({ owner, expires: now() + ttlMs });
   /** Replaces the record by `next(current)` in one transaction; true when this tab holds it afterwards. */

@@ -12,9 +12,12 @@ export const LOCKS = 'locks';
  */
 export const IDB_TIMEOUT_MS = 3000;
 
+/** What an IndexedDB request or transaction failed with; its own error where it has one. */
+const failure = (error: DOMException | null) => error ?? new Error('IndexedDB failed.');
+
 export const request = <T>(req: IDBRequest<T>): Promise<T> => new Promise((resolve, reject) => {
   req.onsuccess = () => resolve(req.result);
-  req.onerror = () => reject(req.error ?? new Error('An IndexedDB request failed.'));
+  req.onerror = () => reject(failure(req.error));
 });
 
 /**
@@ -26,8 +29,8 @@ export const request = <T>(req: IDBRequest<T>): Promise<T> => new Promise((resol
  */
 export function transact<T>(factory: IDBFactory, name: string, mode: IDBTransactionMode,
   work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
-  let timedOut = false;
-  let tx: IDBTransaction | undefined;
+  // Null once timed out: a connection that opens later starts nothing.
+  let tx: IDBTransaction | undefined | null;
   const open = factory.open(DB_NAME, 1);
   open.onupgradeneeded = () => {
     open.result.createObjectStore(SESSIONS);
@@ -37,12 +40,11 @@ export function transact<T>(factory: IDBFactory, name: string, mode: IDBTransact
     // Never the connection that holds up another tab's upgrade or deletion.
     db.onversionchange = () => db.close();
     try {
-      if (timedOut) throw new Error('late');
-      tx = db.transaction(name, mode);
-      const done = tx;
+      if (tx === null) throw failure(null);
+      const done = (tx = db.transaction(name, mode));
       const committed = new Promise((resolve, reject) => {
         done.oncomplete = resolve;
-        done.onerror = done.onabort = () => reject(done.error ?? new Error('IndexedDB transaction aborted'));
+        done.onerror = done.onabort = () => reject(failure(done.error));
       });
       const result = await work(done.objectStore(name));
       await committed;
@@ -54,12 +56,12 @@ export function transact<T>(factory: IDBFactory, name: string, mode: IDBTransact
   // The late outcome has nobody to tell; it must not surface as an unhandled rejection.
   run.catch(() => undefined);
   return withTimeout(run, IDB_TIMEOUT_MS, () => {
-    timedOut = true;
     try {
       tx?.abort();
     } catch {
       // already finished
     }
+    tx = null;
     return new Error(`IndexedDB did not answer within ${IDB_TIMEOUT_MS / 1000} s.`);
   });
 }

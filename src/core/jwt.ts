@@ -25,15 +25,16 @@ export function decodeJwt(token: unknown): JwtClaims | null {
   }
 }
 
-/** What a token tells about its own life, in epoch milliseconds. */
+/** What a token tells about its own life, in milliseconds. */
 export interface TokenTimes {
-  /** Null: not a JWT, or an `exp` that is not a number. Infinity: a JWT without `exp`, which angular-jwt
-   * also takes as never expiring. */
+  /** Epoch ms. Null: not a JWT, or an `exp` that is not a number. Infinity: a JWT without `exp`, which
+   * angular-jwt also takes as never expiring. */
   expiresAt: number | null;
-  issuedAt: number | null;
+  /** `exp - iat`, when both are numbers and `exp` is later; else null. */
+  lifetime: number | null;
 }
 
-const ms = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value * 1000 : null);
+const ms = (value: unknown): number | null => (Number.isFinite(value) ? (value as number) * 1000 : null);
 
 // Every request asks about the same token until it is renewed: remember the last answer, so a token
 // string is decoded once, not once per request.
@@ -43,7 +44,9 @@ let lastTimes: TokenTimes;
 export function tokenTimes(token: string): TokenTimes {
   if (token !== lastToken) {
     const claims = decodeJwt(token);
-    lastTimes = { expiresAt: claims && claims.exp === undefined ? Infinity : ms(claims?.exp), issuedAt: ms(claims?.iat) };
+    const exp = claims && claims.exp === undefined ? Infinity : ms(claims?.exp);
+    const iat = ms(claims?.iat);
+    lastTimes = { expiresAt: exp, lifetime: exp !== null && iat !== null && exp > iat && exp < Infinity ? exp - iat : null };
     lastToken = token;
   }
   return lastTimes;

@@ -25,13 +25,16 @@ export interface LocalCopy {
 /** The key of the package's own, beside the guide's: the version of the stored session. */
 export const versionKey = (keys: StorageKeys): string => `authTokens:version:${keys.token}`;
 
+/** Every key the local copy writes: the fields', in their order, then the version's. */
+export const keyNames = (keys: StorageKeys): string[] => [...FIELDS.map((field) => keys[field]), versionKey(keys)];
+
 /**
  * Reads never throw: whatever garbage is stored (a raw value that is not JSON included) reads as "no
  * value", and an unusable token is renewed like an expired one. Reads go to the storage every time, so
  * writes by other tabs and by the app are seen.
  */
 export function createLocalCopy(kv: KeyValueStore, keys: StorageKeys): LocalCopy {
-  const names = [...FIELDS.map((field) => keys[field]), versionKey(keys)];
+  const names = keyNames(keys);
   // Every request reads the session: parse it again only when a stored value changed.
   let lastRaw: Array<string | null> = [];
   let last: Versioned = { session: null, version: 0 };

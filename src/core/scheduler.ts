@@ -38,7 +38,8 @@ const PAUSE_MAX_MS = 30_000;
  * coordinator's business, and every outcome re-arms the timer through the subscription.
  */
 export function createRenewalScheduler(options: RenewalSchedulerOptions): RenewalScheduler {
-  const { now, events } = options;
+  const { now, events, renewable, retryAt, renewBeforeSeconds, minValiditySeconds } = options;
+  const { setTimeout: wait = (fn, ms) => setTimeout(fn, ms), clearTimeout: unwait = (id) => clearTimeout(id as number) } = options;
   let timer: unknown = null;
   let unsubscribe: (() => void) | null = null;
   /** When this scheduler first saw the current token: the fixed point an opaque token's life counts from. */
@@ -50,30 +51,30 @@ export function createRenewalScheduler(options: RenewalSchedulerOptions): Renewa
   let stalled = { count: 0, until: 0 };
 
   const cancel = () => {
-    if (timer !== null) (options.clearTimeout ?? ((id) => clearTimeout(id as number)))(timer);
+    if (timer !== null) unwait(timer);
     timer = null;
   };
 
   /** When the token needs renewing; null: nothing to renew, or a token of unknown life, which requests renew when they need to. */
   const renewalDue = (): number | null => {
-    const session = options.renewable();
+    const session = renewable();
     if (session === null) return null;
     if (seen?.token !== session.token) seen = { token: session.token, at: now() };
     // A session with a refresh token but no token (garbage in its place): at once.
-    return session.token === null ? now() : renewalTime(session, seen.at, options.renewBeforeSeconds, options.minValiditySeconds);
+    return session.token === null ? now() : renewalTime(session, seen.at, renewBeforeSeconds, minValiditySeconds);
   };
   /** When to renew, the pauses counted in. */
   const dueAt = (): number | null => {
     const due = renewalDue();
     // A pause further ahead than the longest one can only come from a clock set back meanwhile: it is over.
-    return due === null ? null : Math.max(due, options.retryAt(), stalled.until - now() <= PAUSE_MAX_MS ? stalled.until : 0);
+    return due === null ? null : Math.max(due, retryAt(), stalled.until - now() <= PAUSE_MAX_MS ? stalled.until : 0);
   };
 
   const arm = () => {
     cancel();
     const due = unsubscribe ? dueAt() : null;
     if (due !== null) {
-      timer = (options.setTimeout ?? ((fn, wait) => setTimeout(fn, wait)))(fire, Math.min(Math.max(due - now(), 0), MAX_WAIT_MS));
+      timer = wait(fire, Math.min(Math.max(due - now(), 0), MAX_WAIT_MS));
     }
   };
 

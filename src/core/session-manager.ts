@@ -72,7 +72,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (!revoker) return Promise.resolve();
     return withTimeout(Promise.resolve().then(() => revoker(refreshToken)), REVOKE_TIMEOUT_MS, () => new Error('timeout')).then(() => undefined, () => {
       // No cause: what a revoker rejects with may carry the request, refresh token included.
-      warn('a refresh token could not be revoked; it stays valid at the server until it expires.');
+      warn('a refresh token could not be revoked; it stays valid until it expires.');
     });
   };
 
@@ -90,14 +90,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return canRenew(session, refresher) ? session : null;
   };
   const scheduler = createRenewalScheduler({
+    // renewBeforeSeconds and minValiditySeconds; the other settings are not the scheduler's business.
+    ...settings,
     ...options.timers,
     now,
     renewable,
     retryAt: coordinator.retryAt,
     renew: () => renewed(currentToken()),
     subscribe: (listener) => manager.subscribe((event) => listener(event.type === 'refreshed')),
-    renewBeforeSeconds: settings.renewBeforeSeconds,
-    minValiditySeconds: settings.minValiditySeconds,
   });
 
   /** Another tab logged in, renewed or logged out: storage already shows it. */

@@ -50,8 +50,6 @@ export function createSessionStore(local: LocalCopy, shared: SharedCopy | null, 
     return copy;
   };
   const newest = (a: Versioned, b: Versioned | undefined) => seen(b && b.version >= a.version ? b : a);
-  const refreshTokens = (...copies: Array<Versioned | undefined>) =>
-    [...new Set(copies.map((copy) => copy?.session?.refreshToken).filter((token): token is string => !!token))];
 
   return {
     current: () => local.read().session,
@@ -108,7 +106,7 @@ export function createSessionStore(local: LocalCopy, shared: SharedCopy | null, 
       } catch (error) {
         degrade(error);
       }
-      return refreshTokens(before, replaced);
+      return [...new Set([before, replaced].map((copy) => copy?.session?.refreshToken).filter((token): token is string => !!token))];
     },
   };
 }

@@ -29,7 +29,7 @@ export function toSession(value: unknown): Session | null {
     refreshToken,
     idToken: text(value.idToken),
     profile: value.profile ?? null,
-    expiresAt: typeof expiresAt === 'number' && Number.isFinite(expiresAt) ? expiresAt : null,
+    expiresAt: Number.isFinite(expiresAt) ? expiresAt as number : null,
   };
 }
 
@@ -41,9 +41,7 @@ export function toSession(value: unknown): Session | null {
  * the token's life before its answer came.
  */
 function expiryOf(token: string, expiresIn: number | undefined, sentAt: number): number | null {
-  const { expiresAt: exp, issuedAt } = tokenTimes(token);
-  const life = expiresIn !== undefined ? expiresIn * 1000
-    : exp !== null && issuedAt !== null && exp > issuedAt && exp < Infinity ? exp - issuedAt : null;
+  const life = expiresIn !== undefined ? expiresIn * 1000 : tokenTimes(token).lifetime;
   return life === null ? null : sentAt + life;
 }
 
@@ -85,8 +83,7 @@ export const canRenew = (session: Session | null, refresher: Pick<RefreshFunctio
 function lifeOf({ token, expiresAt }: Session): [expiresAt: number | null, lifetime: number | null] {
   if (token === null) return [null, null];
   const times = tokenTimes(token);
-  const exp = times.expiresAt;
-  return [expiresAt ?? exp, times.issuedAt !== null && exp !== null && exp > times.issuedAt && exp < Infinity ? exp - times.issuedAt : null];
+  return [expiresAt ?? times.expiresAt, times.lifetime];
 }
 
 /** How long before its expiry a token stops being used (see `isUsable`). */

@@ -7,14 +7,14 @@ export interface KeyValueStore {
   remove(key: string): void;
 }
 
-const IN_MEMORY = 'the session is kept in memory for this page only.';
-
 /**
  * Opens the configured storage. Merely reading `window.localStorage` throws where cookies are blocked.
  * Web Storage falls back to memory the first time a write or a removal is refused (quota, Safari's private
  * mode), carrying over the keys it owns, so the session survives for this page's life instead of being lost.
  */
 export function openStore(kind: StorageKind, win: Window | undefined, keys: string[], warn: (message: string) => void): KeyValueStore {
+  // Missing from the start, or refusing later: either way, once.
+  const inMemory = () => warn(`${kind} is not usable; the session is kept in memory for this page only.`);
   let storage: Storage | undefined;
   if (kind !== 'memory' && win) {
     try {
@@ -22,7 +22,7 @@ export function openStore(kind: StorageKind, win: Window | undefined, keys: stri
     } catch {
       // treated as missing
     }
-    if (!storage) warn(`${kind} is not available; ${IN_MEMORY}`);
+    if (!storage) inMemory();
   }
   let memory = storage ? null : new Map<string, string>();
 
@@ -41,7 +41,7 @@ export function openStore(kind: StorageKind, win: Window | undefined, keys: stri
       if (value !== null) copy.set(key, value);
     }
     memory = copy;
-    warn(`the browser refused to store the session; ${IN_MEMORY}`);
+    inMemory();
   };
 
   return {
