@@ -85,16 +85,10 @@ ${body}
   }
 }
 
-// Property names that only the package's own objects carry inside the main bundle (the coordinator's
-// outcomes and backoff, the session store's and copies' methods, the manager's options) are mangled too.
-// Never a name that is stored (a session's fields, `session` and `version` of a record, a lock record's),
-// broadcast, configured, public (the services, `authTokensCore`), or read off an object from outside.
-const INTERNAL_PROPERTIES = /^(?:outcome|until|count|ended|adopted|latest|commit|retryAt|renewable|watchTabs|timers|shared|lock|emit|read|write|update|renew|at|providers)$/;
-
-const umd = (entry, file, name, minimizeOptions) => ({
+const umd = (entry, file, name) => ({
   ...common,
   name: file,
-  optimization: { minimizeOptions: { javascript: { compress: { passes: 2 }, ...minimizeOptions } } },
+  optimization: { minimizeOptions: { javascript: { compress: { passes: 2 } } } },
   entry,
   externals: Object.fromEntries(Object.keys(umdExternals).map((request) => [request, request])),
   externalsType: 'module',
@@ -109,7 +103,7 @@ const umd = (entry, file, name, minimizeOptions) => ({
 });
 
 module.exports = [
-  umd('./src/index.ts', 'angular-auth-tokens.umd.js', 'angularAuthTokens', { mangle: { properties: { regex: INTERNAL_PROPERTIES } } }),
+  umd('./src/index.ts', 'angular-auth-tokens.umd.js', 'angularAuthTokens'),
   umd('./src/auth0.ts', 'angular-auth-tokens-auth0.umd.js', 'angularAuthTokensAuth0'),
   umd('./src/oidc.ts', 'angular-auth-tokens-oidc.umd.js', 'angularAuthTokensOidc'),
   {
