@@ -57,7 +57,7 @@ describe('guard', () => {
     const manager = createSessionManager({
       store: createSessionStore(local, null, warn), lock: inTabLock, refresher, settings: resolved, now: () => Date.now(), warn,
     });
-    const core: GuardedCore & AuthTokensCore = { manager, settings: resolved, allows: () => true };
+    const core: GuardedCore & AuthTokensCore = { manager, settings: resolved, allows: () => true, warn: () => undefined };
     angular.mock.module(...(modules as string[]), 'guardSpec', ['$provide', ($provide: auto.IProvideService) => {
       $provide.value('authTokensCore', core);
       $provide.factory('authTokens', createService);

@@ -491,7 +491,7 @@ describe('service (authTokens, a thin layer over the core)', () => {
     // For the guard, which also runs: nothing stored.
     manager.current.and.returnValue(null);
     manager.isAuthenticated.and.returnValue(false);
-    const core: AuthTokensCore = { manager, settings: DEFAULT_SETTINGS, allows: () => false };
+    const core: AuthTokensCore = { manager, settings: DEFAULT_SETTINGS, allows: () => false, warn: () => undefined };
     angular.mock.module('authTokens', ['$provide', ($provide: auto.IProvideService) => { $provide.value('authTokensCore', core); }]);
     angular.mock.inject(['authTokens', 'authManager', '$rootScope', (service: AuthTokensService, jwtAuthManager: AuthManager, root: IRootScopeService) => {
       authTokens = service; authManager = jwtAuthManager; $rootScope = root;
@@ -572,6 +572,7 @@ describe('service (authTokens, login)', () => {
   /** Where the service sent the page: the $window given to it navigates nowhere, it records. */
   let assigned: string[];
   let fakeWindow: Window;
+  let warn: jasmine.Spy<(message: string) => void>;
 
   /** The real window, but for a `location` whose `assign` records: the Karma page must stay where it is. */
   function recordingWindow(): Window {
@@ -595,8 +596,9 @@ describe('service (authTokens, login)', () => {
     manager.logout.and.resolveTo();
     login = jasmine.createSpyObj<Login>('login', ['start', 'complete', 'endSessionUrl'], { redirectUri: 'https://app.example.com/callback' });
     assigned = [];
+    warn = jasmine.createSpy('warn');
     fakeWindow = recordingWindow();
-    const core: AuthTokensCore = { manager, settings: { ...DEFAULT_SETTINGS, login: withLogin ? login : null }, allows: () => false };
+    const core: AuthTokensCore = { manager, settings: { ...DEFAULT_SETTINGS, login: withLogin ? login : null }, allows: () => false, warn };
     angular.mock.module('authTokens', ['$provide', ($provide: auto.IProvideService) => {
       $provide.value('authTokensCore', core);
       $provide.value('$window', fakeWindow);
@@ -703,15 +705,26 @@ describe('service (authTokens, login)', () => {
       expect(assigned).toEqual(['https://id.example.com/session/end?id_token_hint=id-1']);
     });
 
-    it('without endSession, or without an end-session endpoint, or when it cannot be found, does not navigate and resolves', async () => {
-      login.endSessionUrl.and.resolveTo(null);
+    it('without endSession, does not ask for an end-session URL, and does not navigate', async () => {
       expect(await outcome(authTokens.logout())).toEqual(['resolved', undefined]);
+      expect(await outcome(authTokens.logout({ endSession: false }))).toEqual(['resolved', undefined]);
       expect(login.endSessionUrl).not.toHaveBeenCalled();
-      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
-      login.endSessionUrl.and.rejectWith(new Error('a Login that breaks its promise'));
-      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
-      expect(manager.logout).toHaveBeenCalledTimes(3);
       expect(assigned).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
+    });
+
+    it('without an end-session endpoint, or when it cannot be found, resolves without navigating, and says the provider session lives on', async () => {
+      login.endSessionUrl.and.resolveTo(null);
+      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
+      login.endSessionUrl.and.rejectWith(new AuthTokensError('refresh_failed', 'The discovery document could not be fetched.'));
+      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
+
+      expect(manager.logout).toHaveBeenCalledTimes(2);
+      expect(assigned).toEqual([]);
+      expect(warn.calls.allArgs()).toEqual([
+        ['the provider session was not ended: no end-session endpoint was found.'],
+        ['the provider session was not ended: no end-session endpoint was found.'],
+      ]);
     });
   });
 

@@ -16,7 +16,7 @@ describe('token-getter', () => {
 
   beforeEach(() => {
     manager = jasmine.createSpyObj<SessionManager>('manager', ['current', 'token']);
-    core = { manager, settings: DEFAULT_SETTINGS, allows: (url) => url.startsWith(API) || url.startsWith('/') };
+    core = { manager, settings: DEFAULT_SETTINGS, allows: (url) => url.startsWith(API) || url.startsWith('/'), warn: () => undefined };
   });
 
   it('is annotated for strictDi with the local angular-jwt passes and the core', () => {

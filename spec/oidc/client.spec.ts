@@ -1,7 +1,11 @@
+import type { ILocationProvider, ILocationService, IRootScopeService } from 'angular';
+import authTokens from '../../src/index';
+import type { AuthTokensProvider, AuthTokensService } from '../../src/angular/types';
 import { AuthTokensError } from '../../src/core/errors';
 import { oidcClient, type OidcClientOptions } from '../../src/oidc/client';
 import { makeSession } from '../helpers/fakes';
 import { rejectionOf } from '../helpers/errors';
+import { makeJwt } from '../helpers/jwt';
 
 describe('oidcClient', () => {
   const ISSUER = 'https://id.example.com';
@@ -26,10 +30,39 @@ describe('oidcClient', () => {
     expect(client.sender).toBeUndefined();
   });
 
-  it('refuses options without issuer, clientId or redirectUri', () => {
+  it('refuses options without issuer, clientId or redirectUri, an issuer that is not https, and dpop, which this version lacks', () => {
     for (const missing of ['issuer', 'clientId', 'redirectUri'] as const) {
       expect(() => oidcClient(options({ [missing]: '' }))).withContext(missing).toThrowError(TypeError, new RegExp(missing));
     }
+    expect(() => oidcClient(options({ issuer: 'http://id.example.com' }))).toThrowError(TypeError, /https/);
+    // A JavaScript app can pass it; bearer tokens in its place would be a silent downgrade.
+    expect(() => oidcClient({ ...options(), dpop: true } as OidcClientOptions)).toThrowError(TypeError, /dpop/);
+  });
+
+  describe('made on the page the provider called back to', () => {
+    const page = location.href;
+    afterEach(() => history.replaceState(history.state, '', page));
+
+    it('takes the callback out of the address bar at once, and completes it from there', async () => {
+      const client = oidcClient(options({ redirectUri: `${location.origin}/callback` }));
+      const { searchParams } = new URL(await client.login.start({ returnTo: '/orders' }, window));
+      history.replaceState({ kept: 1 }, '', `/callback?code=c-1&state=${searchParams.get('state')}&keep=1#frag`);
+
+      const onCallback = oidcClient(options({ redirectUri: `${location.origin}/callback` }));
+
+      expect(location.pathname + location.search + location.hash).toBe('/callback?keep=1#frag');
+      expect(history.state).toEqual({ kept: 1 });
+      const error = await rejectionOf(onCallback.login.complete(undefined, window));
+      // It got as far as the code exchange: the state matched the attempt, though its id token has no nonce.
+      expect(error.message).toBe('The token endpoint answered without an id token.');
+      expect(fetchSpy.calls.mostRecent().args[1]?.body).toContain('code=c-1');
+    });
+
+    it('leaves any other page\'s URL alone', () => {
+      history.replaceState(null, '', '/elsewhere?code=c-1&state=s');
+      oidcClient(options({ redirectUri: `${location.origin}/callback` }));
+      expect(location.pathname + location.search).toBe('/elsewhere?code=c-1&state=s');
+    });
   });
 
   it('refreshes at the discovered token endpoint, without asking for a scope again', async () => {
@@ -86,5 +119,81 @@ describe('oidcClient', () => {
     const url = new URL(await client.login.start({}, window));
     sessionStorage.clear();
     expect(url.searchParams.get('scope')).toBe('openid profile offline_access');
+  });
+});
+
+describe('oidcClient in a real AngularJS app (no ngMock: its $browser cannot show AngularJS writing a URL back)', () => {
+  const ISSUER = 'https://id.example.com';
+  const page = location.href;
+  let element: HTMLElement | null = null;
+  let $rootScope: IRootScopeService | null = null;
+
+  afterEach(() => {
+    $rootScope?.$destroy();
+    element?.remove();
+    history.replaceState(null, '', page);
+    sessionStorage.clear();
+  });
+
+  /**
+   * Starts a login, comes back to `callbackUrl(state)` as the provider would send the browser, makes the
+   * client there, and bootstraps an ngRoute app whose `callbackPath` route completes the login.
+   */
+  async function boot(html5: boolean, callbackPath: string, redirectPath: string, callbackUrl: (state: string) => string, publicPaths?: string[]) {
+    let nonce = '';
+    const exchanges: string[] = [];
+    const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (String(input).endsWith('/openid-configuration')) {
+        return new Response(JSON.stringify({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/auth`, token_endpoint: `${ISSUER}/token` }));
+      }
+      exchanges.push(String(init?.body));
+      const now = Math.floor(Date.now() / 1000);
+      return new Response(JSON.stringify({ access_token: makeJwt({ iat: now, exp: now + 3600 }), refresh_token: 'rt', expires_in: 3600,
+        id_token: makeJwt({ iss: ISSUER, aud: 'spa', sub: 'u1', iat: now, exp: now + 300, nonce }) }));
+    }) as typeof fetch;
+    const settings = { issuer: ISSUER, clientId: 'spa', redirectUri: location.origin + redirectPath, scope: 'openid', fetch: fakeFetch };
+    const authorization = new URL(await oidcClient(settings).login.start({ returnTo: '/orders' }, window)).searchParams;
+    nonce = authorization.get('nonce')!;
+    history.replaceState(null, '', callbackUrl(authorization.get('state')!));
+    const client = oidcClient(settings);
+
+    const seen = { loginPage: 0, callbackPage: 0, failures: [] as string[], exchanges };
+    angular.module('callbackApp', [authTokens, 'ngRoute'])
+      .config(['authTokensProvider', '$locationProvider', '$routeProvider',
+        (provider: AuthTokensProvider, $locationProvider: ILocationProvider, $routeProvider: { when(path: string, route: object): void }) => {
+          provider.configure({ refresher: client.refresher, login: client.login, storage: 'memory', ...(publicPaths && { publicPaths }) });
+          if (html5) $locationProvider.html5Mode({ enabled: true, requireBase: false });
+          else $locationProvider.hashPrefix('!');
+          $routeProvider.when(callbackPath, { template: '<p></p>', controller: ['authTokens', '$location', function callbackPage(service: AuthTokensService, $location: ILocationService) {
+            seen.callbackPage++;
+            service.completeLogin().then((returnTo) => $location.url(returnTo).replace(), (error: Error) => seen.failures.push(error.message));
+          }] });
+          $routeProvider.when('/login', { template: '<p></p>', controller: [function loginPage() { seen.loginPage++; }] });
+          $routeProvider.when('/orders', { template: '<p></p>' });
+        }]);
+    element = document.createElement('div');
+    element.innerHTML = '<div ng-view></div>';
+    document.body.appendChild(element);
+    const injector = angular.bootstrap(element, ['callbackApp'], { strictDi: true });
+    $rootScope = injector.get<IRootScopeService>('$rootScope');
+    for (let i = 0; i < 15; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    return seen;
+  }
+
+  it('html5 mode without <base>, a redirect URI below the root: one exchange, no login page, the code gone for good', async () => {
+    const seen = await boot(true, '/auth/callback', '/auth/callback', (state) => `/auth/callback?code=THE-CODE&state=${state}`);
+
+    expect(seen).toEqual({ loginPage: 0, callbackPage: 1, failures: [], exchanges: [jasmine.stringContaining('code=THE-CODE')] });
+    expect(location.pathname).toBe('/orders');
+    expect(location.href).not.toContain('THE-CODE');
+  });
+
+  it('hashbang mode: the code leaves the URL before AngularJS takes it as its base, and never comes back', async () => {
+    const seen = await boot(false, '/callback', location.pathname, (state) => `${location.pathname}?code=THE-CODE&state=${state}#!/callback`, ['/callback']);
+
+    expect(seen).toEqual({ loginPage: 0, callbackPage: 1, failures: [], exchanges: [jasmine.stringContaining('code=THE-CODE')] });
+    expect(location.hash).toBe('#!/orders');
+    expect(location.href).not.toContain('THE-CODE');
   });
 });

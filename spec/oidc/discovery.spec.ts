@@ -1,5 +1,5 @@
 import { AuthTokensError } from '../../src/core/errors';
-import { endpointLookup } from '../../src/oidc/discovery';
+import { endpointLookup, isSecureUrl } from '../../src/oidc/discovery';
 import { rejectionOf } from '../helpers/errors';
 
 describe('endpointLookup (discovery)', () => {
@@ -77,5 +77,22 @@ describe('endpointLookup (discovery)', () => {
     expect(await lookup('tokenEndpoint')).toBe(`${ISSUER}/token`);
     expect(await lookup('authorizationEndpoint')).toBe(`${ISSUER}/auth`);
     expect(fetchSpy).toHaveBeenCalledTimes(4);
+  });
+
+  it('refuses an endpoint, discovered or given, that is not https, but for http on this machine', async () => {
+    const lookup = endpointLookup(ISSUER, { tokenEndpoint: 'http://id.example.com/token', revocationEndpoint: 'http://127.0.0.1:3001/revoke' },
+      async () => json(200, { ...DOCUMENT, authorization_endpoint: 'javascript:alert(1)//' }));
+
+    expect((await rejectionOf(lookup('tokenEndpoint'))).message).toBe('The token endpoint is not an https URL.');
+    expect((await rejectionOf(lookup('authorizationEndpoint'))).message).toBe('The authorization endpoint is not an https URL.');
+    expect(await lookup('revocationEndpoint')).toBe('http://127.0.0.1:3001/revoke');
+  });
+
+  it('takes https anywhere, and http only on localhost, 127.x and [::1]', () => {
+    const secure = ['https://id.example.com/x', 'http://localhost:3001/x', 'http://127.0.0.1/x', 'http://127.1.2.3:80/x', 'http://[::1]:3001/x'];
+    const insecure = ['http://id.example.com/x', 'http://localhost.evil.example/x', 'http://127.0.0.1.evil.example/x', 'javascript:alert(1)//',
+      'data:text/html,x', 'not a url', '', 42, null];
+    for (const url of secure) expect(isSecureUrl(url)).withContext(String(url)).toBeTrue();
+    for (const url of insecure) expect(isSecureUrl(url)).withContext(String(url)).toBeFalse();
   });
 });

@@ -30,7 +30,7 @@ describe('oidcLogin', () => {
 
   function makeLogin(options: Partial<LoginSettings> = {}, sender?: Sender): Login {
     const merged = { ...settings, ...options };
-    return oidcLogin(merged, endpointLookup(ISSUER, {}, merged.fetch), () => now, sender);
+    return oidcLogin(merged, endpointLookup(ISSUER, {}, merged.fetch), () => now, null, sender);
   }
 
   /** The last authorization URL's parameters. */
@@ -102,6 +102,15 @@ describe('oidcLogin', () => {
       expect(error).toEqual(jasmine.any(AuthTokensError));
       expect(error.code).toBe('login_failed');
       expect(error.cause).toEqual({ status: 503 });
+      expect(sessionStorage.length).toBe(0);
+    });
+
+    it('rejects login_failed for an authorization endpoint that is not https: a javascript: URL would run in the app\'s origin', async () => {
+      fetchSpy.and.callFake(async () => json(200, { ...DOCUMENT, authorization_endpoint: 'javascript:alert(document.domain)//' }));
+
+      const error = await rejectionOf(login.start({}, win));
+      expect(error.code).toBe('login_failed');
+      expect(error.message).toBe('The authorization endpoint is not an https URL.');
       expect(sessionStorage.length).toBe(0);
     });
 
@@ -195,9 +204,12 @@ describe('oidcLogin', () => {
       expect(sessionStorage.length).toBe(0);
     });
 
-    it('keeps a forged error\'s words out of the message', async () => {
-      const error = await rejectionOf(login.complete(callback({ error: 'Call +1 555 0100 to unlock your account' }), win));
+    it('keeps a forged error\'s words out of the message, and out of cause when no attempt of this tab is answered', async () => {
+      let error = await rejectionOf(login.complete(callback({ error: 'Call +1 555 0100 to unlock your account' }), win));
       expect(error.message).toBe('The server did not log the user in.');
+      error = await rejectionOf(login.complete(callback({ error: 'access_denied', error_description: 'Your account is locked: call +1 555 0100', state: 'made-up' }), win));
+      expect(error.message).toBe('The server did not log the user in (access_denied).');
+      expect(error.cause).toBeUndefined();
     });
 
     it('refuses a callback whose iss names another issuer (RFC 9207)', async () => {
@@ -259,7 +271,8 @@ describe('oidcLogin', () => {
       expect(replaceState).toHaveBeenCalledOnceWith({ kept: 1 }, '', `${APP}/callback?keep=1#frag`);
     });
 
-    it('reads the query before the # in hashbang mode', async () => {
+    it('reads the query before the # in hashbang mode, where the redirect URI is the document', async () => {
+      login = makeLogin({ fetch: fetchSpy, redirectUri: `${APP}/` });
       const { state } = Object.fromEntries(await start());
       (win.location as { href: string }).href = `${APP}/?code=${CODE}&state=${state}#!/callback`;
 
@@ -276,6 +289,40 @@ describe('oidcLogin', () => {
     it('never touches the page\'s URL for a URL it was given', async () => {
       await completed();
       expect(replaceState).not.toHaveBeenCalled();
+    });
+
+    it('leaves the page\'s URL alone when it is not the redirect URI with a state', async () => {
+      for (const href of [`${APP}/other?code=${CODE}&state=s`, `${APP}/callback?code=${CODE}`]) {
+        (win.location as { href: string }).href = href;
+        expect((await rejectionOf(login.complete(undefined, win))).code).toBe('login_failed');
+      }
+      expect(replaceState).not.toHaveBeenCalled();
+    });
+
+    it('reads the callback taken when the client was made, once, and leaves the page\'s URL alone', async () => {
+      const { state } = Object.fromEntries(await start({ returnTo: '/orders' }));
+      login = oidcLogin({ ...settings, fetch: fetchSpy }, endpointLookup(ISSUER, {}, fetchSpy), () => now, callback({ code: CODE, state }));
+
+      expect((await login.complete(undefined, win)).returnTo).toBe('/orders');
+      expect(replaceState).not.toHaveBeenCalled();
+      // Taken once: the next call reads the page, which is no callback any more.
+      expect((await rejectionOf(login.complete(undefined, win))).code).toBe('login_failed');
+    });
+
+    it('rejects login_failed, without quoting it, for a URL that does not parse', async () => {
+      const { state } = Object.fromEntries(await start());
+      const error = await rejectionOf(login.complete(`http://[bad?code=${CODE}&state=${state}`, win));
+      expectErrorWithout(error, 'login_failed', [CODE, state]);
+      expect(error.message).toBe('The login callback is not a URL.');
+    });
+
+    it('refuses a token endpoint that is not https, before sending the code there', async () => {
+      fetchSpy.and.callFake(async (input) => (String(input).endsWith('/openid-configuration')
+        ? json(200, { ...DOCUMENT, token_endpoint: 'http://id.example.com/token' }) : tokenAnswer()));
+      const error = await rejectionOf(completed());
+      expect(error.code).toBe('login_failed');
+      expect(error.message).toBe('The token endpoint is not an https URL.');
+      expect(fetchSpy).toHaveBeenCalledTimes(1);
     });
 
     it('sends the code exchange through a sender, and once more when it asks', async () => {
@@ -309,11 +356,16 @@ describe('oidcLogin', () => {
       expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'spa' });
     });
 
-    it('is null without an end-session endpoint, or when discovery fails, and never rejects', async () => {
+    it('is null without an end-session endpoint', async () => {
       fetchSpy.and.callFake(async () => json(200, { ...DOCUMENT, end_session_endpoint: undefined }));
       expect(await login.endSessionUrl('id')).toBeNull();
+    });
+
+    it('rejects when the endpoint cannot be found, or is not https (a javascript: URL would run in the app\'s origin)', async () => {
       login = makeLogin({ fetch: async () => json(500, {}) });
-      expect(await login.endSessionUrl('id')).toBeNull();
+      expect((await rejectionOf(login.endSessionUrl('id'))).code).toBe('refresh_failed');
+      login = makeLogin({ fetch: async () => json(200, { ...DOCUMENT, end_session_endpoint: 'javascript:alert(document.domain)//' }) });
+      expect((await rejectionOf(login.endSessionUrl('id'))).message).toBe('The end session endpoint is not an https URL.');
     });
   });
 });

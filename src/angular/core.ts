@@ -18,6 +18,8 @@ export interface AuthTokensCore {
   readonly settings: Settings;
   /** Whether a request to `url` may carry the token. */
   allows: (url: string) => boolean;
+  /** Says a degradation through `$log.warn`, once per message. */
+  warn: (message: string) => void;
 }
 
 /**
@@ -62,7 +64,7 @@ export class AuthTokensCoreProvider {
       timers: { events: { target: $window, document: $window.document } },
     });
     // Relative URLs resolve as the browser resolves them: against the document's base URL.
-    return { manager, settings, allows: urlFilter($window.location.origin, $window.document.baseURI, settings.allowedDomains) };
+    return { manager, settings, warn, allows: urlFilter($window.location.origin, $window.document.baseURI, settings.allowedDomains) };
   }];
 }
 

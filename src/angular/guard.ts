@@ -36,14 +36,13 @@ interface LegacyStateService {
 }
 
 /**
- * The redirect URI's path as `$location.path()` shows it in html5 mode: below the document's base. Never
- * the base itself, which in hashbang mode is every route's document: an app whose provider calls back
- * there lists its callback route in `publicPaths`.
+ * The redirect URI's path as `$location.path()` shows it in html5 mode: below AngularJS's base (the
+ * `<base href>`, or `/` without one). Never the base itself, which in hashbang mode is every route's
+ * document: an app whose provider calls back there lists its callback route in `publicPaths`.
  */
-function callbackPathOf({ login }: Settings, baseUri: string): string[] {
+function callbackPathOf({ login }: Settings, base: URL): string[] {
   if (!login) return [];
-  const { origin, pathname } = new URL(login.redirectUri, baseUri);
-  const base = new URL(baseUri);
+  const { origin, pathname } = new URL(login.redirectUri, base);
   const dir = base.pathname.slice(0, base.pathname.lastIndexOf('/'));
   return origin === base.origin && pathname.startsWith(`${dir}/`) && pathname.length > dir.length + 1 ? [pathname.slice(dir.length)] : [];
 }
@@ -60,7 +59,8 @@ export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScop
   const { loginPath, returnToParam } = settings;
   // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop. Nor is
   // the login's redirect URI, where a session is about to start.
-  const publicPaths = [loginPath, ...publicPathsOf(settings), ...callbackPathOf(settings, $window.document.baseURI)];
+  const base = new URL($injector.get<{ baseHref(): string }>('$browser').baseHref() || '/', $window.location.href);
+  const publicPaths = [loginPath, ...publicPathsOf(settings), ...callbackPathOf(settings, base)];
   const isPublic = (url: string | null) => url !== null && isPublicPath(url, publicPaths);
   const authenticate = () => {
     if (!$rootScope.isAuthenticated) authManager.authenticate();

@@ -20,7 +20,7 @@ createService.$inject = ['authTokensCore', '$q', '$rootScope', 'authManager', '$
  * The public service: the session manager's promises as `$q` promises, and its events as `$rootScope`
  * broadcasts (`authTokens:<type>`), with angular-jwt's `authManager` told of every start and end.
  */
-export function createService({ manager, settings }: AuthTokensCore, $q: IQService, $rootScope: IRootScopeService, authManager: AuthManager,
+export function createService({ manager, settings, warn }: AuthTokensCore, $q: IQService, $rootScope: IRootScopeService, authManager: AuthManager,
   $window: IWindowService): AuthTokensService {
   const broadcast = (event: SessionEvent) => {
     if (event.type === 'sessionStarted') authManager.authenticate();
@@ -38,8 +38,10 @@ export function createService({ manager, settings }: AuthTokensCore, $q: IQServi
   /** A login call: without a login configured, it says what is missing. */
   const withLogin = <T>(call: (configured: Login) => PromiseLike<T>): IPromise<T> =>
     (login ? $q.when(call(login)) : $q.reject(new TypeError('authTokens: configure({ login }) first, with oidcClient().login.')));
+  /** Navigates to `url`, and says whether there was one. */
   const navigate = (url: string | null) => {
-    if (url) $window.location.assign(url);
+    if (url !== null) $window.location.assign(url);
+    return url !== null;
   };
   let completing: IPromise<string> | null = null;
 
@@ -51,10 +53,19 @@ export function createService({ manager, settings }: AuthTokensCore, $q: IQServi
     getProfile: () => manager.current()?.profile ?? null,
     logout: (options) => {
       const idToken = manager.current()?.idToken ?? null;
-      // The end-session URL only after the local logout and the revocation; a Login that fails to give one costs nothing.
-      return $q.when(manager.logout()).then(() => (options?.endSession && login ? login.endSessionUrl(idToken) : null)).then(navigate, () => undefined);
+      // The end-session URL only after the local logout and the revocation. Without one, the provider's
+      // session lives on, and the next login may not ask for a password: worth saying.
+      return $q.when(manager.logout()).then(() => {
+        if (options?.endSession && login) {
+          return $q.when(login.endSessionUrl(idToken)).catch(() => null).then((url) => {
+            if (!navigate(url)) warn('the provider session was not ended: no end-session endpoint was found.');
+          });
+        }
+      });
     },
-    login: (options = {}) => withLogin((configured) => configured.start(options, $window)).then(navigate),
+    login: (options = {}) => withLogin((configured) => configured.start(options, $window)).then((url) => {
+      navigate(url);
+    }),
     // The callback page may run twice (the router reloads it when the code leaves the URL): it joins the first.
     completeLogin: (url) => completing ??= withLogin((configured) => configured.complete(url, $window)).then(({ response, profile, returnTo }) => {
       manager.setSession(response, profile);

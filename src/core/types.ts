@@ -59,11 +59,12 @@ export interface Login {
   /** Stores a new attempt, and resolves with the provider URL to navigate to; rejects `login_failed` before any navigation. */
   start(options: LoginOptions, window: Window): Promise<string>;
   /**
-   * Checks the callback in `url` and exchanges its code once; rejects `login_failed`. Without `url`, reads the
-   * window's location and removes the callback's parameters from it with `history.replaceState`.
+   * Checks the callback in `url` and exchanges its code once; rejects `login_failed`. Without `url`, the
+   * callback taken out of the page's URL (`oidcClient` does that when it is made, before AngularJS reads the
+   * URL), or else the page's URL, whose callback parameters it then removes.
    */
   complete(url: string | undefined, window: Window): Promise<LoginResult>;
-  /** The provider's end-session URL for this id token, or null (no end-session endpoint, or none could be found). Never rejects. */
+  /** The provider's end-session URL for this id token; null when it has none; rejects when it cannot be found (discovery failed). */
   endSessionUrl(idToken: string | null): Promise<string | null>;
 }
 

@@ -2,8 +2,8 @@ import { AuthTokensError } from '../core/errors';
 import type { Login, RefreshFunction, Revoker, Sender } from '../core/types';
 import { refreshTokenGrant, revocationForm } from '../refreshers/oauth2';
 import { revokeAt } from '../refreshers/token-endpoint';
-import { endpointLookup, type Endpoints } from './discovery';
-import { oidcLogin } from './login';
+import { endpointLookup, isSecureUrl, type Endpoints } from './discovery';
+import { oidcLogin, takeCallback } from './login';
 
 export interface OidcClientOptions extends Endpoints {
   /** The issuer, exactly as the server names itself; discovery is at `<issuer>/.well-known/openid-configuration`. */
@@ -33,12 +33,17 @@ export interface OidcClient {
 /**
  * A client of one OpenID Connect server: its login (authorization code with PKCE), the refresh-token
  * grant and revocation, all at the endpoints the server's discovery document names (or the ones given).
+ * Made on the page the provider calls back to, before AngularJS starts (in a config block, or when the
+ * app's code loads), it takes the callback out of the address bar at once (`takeCallback`).
  */
 export function oidcClient(options: OidcClientOptions): OidcClient {
   const { issuer, clientId, redirectUri } = options;
   for (const [name, value] of Object.entries({ issuer, clientId, redirectUri })) {
     if (typeof value !== 'string' || value === '') throw new TypeError(`oidcClient: ${name} must be a non-empty string.`);
   }
+  if (!isSecureUrl(issuer)) throw new TypeError('oidcClient: issuer must be an https URL (http only on this machine).');
+  // A JavaScript app could ask for it: sending bearer tokens instead would be a silent downgrade.
+  if ((options as { dpop?: unknown }).dpop) throw new TypeError('oidcClient: dpop is not supported by this version.');
   const endpoint = endpointLookup(issuer, options, options.fetch);
   /** An endpoint the refresh and the revocation cannot do without; a server without it is reported, not skipped silently. */
   const required = async (name: 'tokenEndpoint' | 'revocationEndpoint', what: string) => {
@@ -51,6 +56,7 @@ export function oidcClient(options: OidcClientOptions): OidcClient {
     refresher: async (refreshToken) => refreshTokenGrant(await required('tokenEndpoint', 'token'), refreshToken, { clientId, fetch: options.fetch }),
     // Azure AD has no revocation endpoint: logout then says once through $log that the token was not revoked.
     revoke: async (refreshToken) => revokeAt(await required('revocationEndpoint', 'revocation'), revocationForm(refreshToken, clientId), options.fetch),
-    login: oidcLogin({ ...options, scope: options.scope ?? 'openid profile offline_access', extraParams: options.extraParams ?? {} }, endpoint, () => Date.now()),
+    login: oidcLogin({ ...options, scope: options.scope ?? 'openid profile offline_access', extraParams: options.extraParams ?? {} }, endpoint,
+      () => Date.now(), typeof window === 'undefined' ? null : takeCallback(window, redirectUri)),
   };
 }

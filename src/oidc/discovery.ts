@@ -17,8 +17,22 @@ const DISCOVERED: Record<keyof Endpoints, string> = {
   endSessionEndpoint: 'end_session_endpoint',
 };
 
-/** Finds an endpoint: null when the server has none, rejects `refresh_failed` when discovery fails. */
+/** Finds an endpoint: null when the server has none, rejects `refresh_failed` when discovery fails or names an endpoint that is not https. */
 export type EndpointLookup = (name: keyof Endpoints) => Promise<string | null>;
+
+/**
+ * An https URL, or http on this machine (a local server, the demo's). A `javascript:` endpoint would run
+ * script in the app's origin when the login navigates to it, and a token endpoint without TLS would
+ * void the reason the id token's signature need not be checked.
+ */
+export function isSecureUrl(url: unknown): boolean {
+  try {
+    const { protocol, hostname } = new URL(url as string);
+    return protocol === 'https:' || (protocol === 'http:' && /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/.test(hostname));
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Endpoints as configured, and where one is not, from `<issuer>/.well-known/openid-configuration`. The
@@ -51,13 +65,16 @@ export function endpointLookup(issuer: string, explicit: Endpoints, fetchOption:
   };
 
   return async (name) => {
-    const configured = explicit[name];
-    if (configured !== undefined) return configured;
-    document ??= load().catch((error: unknown) => {
-      document = null;
-      throw error;
-    });
-    const value = (await document)[DISCOVERED[name]];
-    return typeof value === 'string' ? value : null;
+    let value: unknown = explicit[name];
+    if (value === undefined) {
+      document ??= load().catch((error: unknown) => {
+        document = null;
+        throw error;
+      });
+      value = (await document)[DISCOVERED[name]];
+      if (typeof value !== 'string') return null;
+    }
+    if (!isSecureUrl(value)) throw new AuthTokensError('refresh_failed', `The ${DISCOVERED[name].replace(/_/g, ' ')} is not an https URL.`);
+    return value as string;
   };
 }

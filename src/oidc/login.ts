@@ -31,10 +31,29 @@ const asLoginFailed = (error: unknown, message: string): AuthTokensError =>
 const quoted = (code: string | undefined) => (code !== undefined && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? ` (${code})` : '');
 
 /**
- * The authorization-code flow with PKCE (RFC 6749, RFC 7636, OpenID Connect Core 1.0), redirect only.
- * `sender` goes with the code exchange, so that a key-bound login (DPoP) adds its proof there.
+ * When `window` shows the redirect URI with a `state` (the provider's answer, a code or an error), takes
+ * the callback's parameters out of its URL with `history.replaceState` and returns the URL as it was;
+ * otherwise null and nothing changes. Done before AngularJS reads the URL, this keeps the code out of the
+ * address bar and the history for good: AngularJS keeps its first URL as the base of a hashbang app, and
+ * would write the code back, and a router that saw the URL change would load the callback page again.
  */
-export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now: () => number, sender?: Sender): Login {
+export function takeCallback(window: Window, redirectUri: string): string | null {
+  const url = new URL(window.location.href);
+  const redirect = new URL(redirectUri, url);
+  if (url.origin + url.pathname !== redirect.origin + redirect.pathname || !url.searchParams.has('state')) return null;
+  const taken = url.href;
+  for (const name of CALLBACK_PARAMS) url.searchParams.delete(name);
+  window.history.replaceState(window.history.state, '', url.href);
+  return taken;
+}
+
+/**
+ * The authorization-code flow with PKCE (RFC 6749, RFC 7636, OpenID Connect Core 1.0), redirect only.
+ * `taken` is the callback taken out of the page's URL when the client was made (`takeCallback`), which
+ * `complete()` reads when it is given no URL. `sender` goes with the code exchange, so that a key-bound
+ * login (DPoP) adds its proof there.
+ */
+export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now: () => number, taken: string | null, sender?: Sender): Login {
   const { issuer, clientId, redirectUri } = settings;
 
   async function start({ returnTo, prompt }: LoginOptions, window: Window): Promise<string> {
@@ -60,13 +79,15 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
   }
 
   async function complete(url: string | undefined, window: Window): Promise<LoginResult> {
-    const callback = new URL(url ?? window.location.href, window.location.href);
-    const params = new URLSearchParams(callback.search);
-    if (url === undefined) {
-      // The code leaves the address bar, and the history entry, before anything else happens: a reload or
-      // Back cannot replay it, and it reaches no analytics script that reads the URL.
-      for (const name of CALLBACK_PARAMS) callback.searchParams.delete(name);
-      window.history.replaceState(window.history.state, '', callback.href);
+    // A client made once AngularJS ran takes the callback only now; the URL still goes before anything else
+    // happens, so that no reload or Back replays it, and no script that reads the URL sees the code.
+    const href = url ?? taken ?? takeCallback(window, redirectUri) ?? window.location.href;
+    taken = null;
+    let params: URLSearchParams;
+    try {
+      params = new URL(href, window.location.href).searchParams;
+    } catch {
+      throw failed('The login callback is not a URL.'); // and says no more: it would quote the code
     }
     const state = params.get('state');
     let attempt = null;
@@ -78,7 +99,9 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
     const error = params.get('error');
     if (error !== null) {
       const description = params.get('error_description');
-      throw failed(`The server did not log the user in${quoted(error)}.`, { error, ...(description !== null && { error_description: description }) });
+      // The provider's words only for a callback of a real attempt: anyone can make a link with an error in it.
+      throw failed(`The server did not log the user in${quoted(error)}.`,
+        attempt ? { error, ...(description !== null && { error_description: description }) } : undefined);
     }
     if (attempt === null || attempt.clientId !== clientId) {
       throw failed('The login callback matches no pending login attempt of this tab: it was used already, it expired, or it was never started here.');
@@ -111,12 +134,7 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
   }
 
   async function endSessionUrl(idToken: string | null): Promise<string | null> {
-    let end: string | null;
-    try {
-      end = await endpoint('endSessionEndpoint');
-    } catch {
-      return null; // logging out must not fail for it: the local session is over already
-    }
+    const end = await endpoint('endSessionEndpoint');
     if (end === null) return null;
     const url = new URL(end);
     const params: Record<string, string | undefined> = {
