@@ -36,6 +36,19 @@ interface LegacyStateService {
   href(state: object, params: object, options: { inherit: boolean }): string | null;
 }
 
+/**
+ * The redirect URI's path as `$location.path()` shows it in html5 mode: below the document's base. Never
+ * the base itself, which in hashbang mode is every route's document: an app whose provider calls back
+ * there lists its callback route in `publicPaths`.
+ */
+function callbackPathOf({ login }: Settings, baseUri: string): string[] {
+  if (!login) return [];
+  const { origin, pathname } = new URL(login.redirectUri, baseUri);
+  const base = new URL(baseUri);
+  const dir = base.pathname.slice(0, base.pathname.lastIndexOf('/'));
+  return origin === base.origin && pathname.startsWith(`${dir}/`) && pathname.length > dir.length + 1 ? [pathname.slice(dir.length)] : [];
+}
+
 guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authTokensCore', 'authManager'];
 /**
  * The route guard, as the guide's `$locationChangeStart` run block but sharing the core's single flight:
@@ -46,8 +59,9 @@ guardRun.$inject = ['$injector', '$rootScope', '$location', '$window', 'authToke
 export function guardRun($injector: auto.IInjectorService, $rootScope: IRootScopeService & { isAuthenticated?: boolean },
   $location: ILocationService, $window: IWindowService, { manager, settings }: GuardedCore, authManager: AuthManager): void {
   const { loginPath, returnToParam, minValiditySeconds } = settings;
-  // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop.
-  const publicPaths = [loginPath, ...publicPathsOf(settings)];
+  // The login path is never guarded, even when `publicPaths` leaves it out: guarding it would loop. Nor is
+  // the login's redirect URI, where a session is about to start.
+  const publicPaths = [loginPath, ...publicPathsOf(settings), ...callbackPathOf(settings, $window.document.baseURI)];
   const isPublic = (url: string | null) => url !== null && isPublicPath(url, publicPaths);
   const authenticate = () => {
     if (!$rootScope.isAuthenticated) authManager.authenticate();

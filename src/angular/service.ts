@@ -1,4 +1,4 @@
-import type { IQService, IRootScopeService } from 'angular';
+import type { IPromise, IQService, IRootScopeService, IWindowService } from 'angular';
 import type { SessionEvent } from '../core/session-manager';
 import type { AuthTokensCore } from './core';
 import type { AuthTokensService } from './types';
@@ -14,12 +14,13 @@ export interface LoggedOutElsewhere {
   otherTab: true;
 }
 
-createService.$inject = ['authTokensCore', '$q', '$rootScope', 'authManager'];
+createService.$inject = ['authTokensCore', '$q', '$rootScope', 'authManager', '$window'];
 /**
  * The public service: the session manager's promises as `$q` promises, and its events as `$rootScope`
  * broadcasts (`authTokens:<type>`), with angular-jwt's `authManager` told of every start and end.
  */
-export function createService({ manager }: AuthTokensCore, $q: IQService, $rootScope: IRootScopeService, authManager: AuthManager): AuthTokensService {
+export function createService({ manager, settings }: AuthTokensCore, $q: IQService, $rootScope: IRootScopeService, authManager: AuthManager,
+  $window: IWindowService): AuthTokensService {
   const broadcast = (event: SessionEvent) => {
     if (event.type === 'sessionStarted') authManager.authenticate();
     if (event.type === 'sessionExpired' || event.type === 'loggedOut') authManager.unauthenticate();
@@ -32,12 +33,33 @@ export function createService({ manager }: AuthTokensCore, $q: IQService, $rootS
   // An injector torn down (tests, micro-frontends) must leave no listener behind.
   $rootScope.$on('$destroy', manager.subscribe(broadcast));
 
+  const { login } = settings;
+  const noLogin = () => $q.reject(new TypeError('authTokens: configure({ login }) first, with the login of oidcClient().'));
+  let completing: IPromise<string> | null = null;
+
   return {
     setSession: manager.setSession,
     getToken: () => $q.when(manager.token()),
     refresh: () => $q.when(manager.refresh()),
     isAuthenticated: manager.isAuthenticated,
     getProfile: () => manager.current()?.profile ?? null,
-    logout: () => $q.when(manager.logout()),
+    logout: (options) => {
+      const idToken = manager.current()?.idToken ?? null;
+      return $q.when(manager.logout()).then(() => {
+        if (options?.endSession && login) {
+          return $q.when(login.endSessionUrl(idToken)).then((url) => {
+            if (url) $window.location.assign(url);
+          }, () => undefined);
+        }
+      });
+    },
+    login: (options = {}) => (login ? $q.when(login.start(options, $window)).then((url) => $window.location.assign(url)) : noLogin()),
+    // The callback page may run twice (the router reloads it when the code leaves the URL): it joins the first.
+    completeLogin: (url) => (login ? completing ??= $q.when(login.complete(url, $window)).then(({ response, profile, returnTo }) => {
+      manager.setSession(response, profile);
+      return returnTo;
+    }).finally(() => {
+      completing = null;
+    }) : noLogin()),
   };
 }

@@ -1,6 +1,6 @@
 import type { IPromise } from 'angular';
 import type { Settings, StorageKeys } from '../core/settings';
-import type { RefreshFunction } from '../core/types';
+import type { LoginOptions, RefreshFunction, TokenResponse } from '../core/types';
 
 /** A refresh function, or an array-annotated injectable that returns one (for refreshers that need services). */
 export type Refresher = RefreshFunction | [...string[], (...deps: never[]) => RefreshFunction];
@@ -29,7 +29,7 @@ export interface AuthTokensProvider {
 
 export interface AuthTokensService {
   /** Stores a new session (after login), authenticates, schedules renewal, broadcasts `authTokens:sessionStarted`. */
-  setSession(response: import('../core/types').TokenResponse, profile?: unknown): void;
+  setSession(response: TokenResponse, profile?: unknown): void;
   /** A token valid now, renewing first when needed; null without a session. */
   getToken(): IPromise<string | null>;
   /** Renews now, joining a renewal already under way. */
@@ -39,7 +39,17 @@ export interface AuthTokensService {
   getProfile(): unknown;
   /**
    * Ends the session at once (every key, IndexedDB, the timer, other tabs; broadcasts `authTokens:loggedOut`),
-   * then revokes the refresh token, bounded by 5 s. Resolves even when revocation fails or hangs. Never navigates.
+   * then revokes the refresh token, bounded by 5 s. Resolves even when revocation fails or hangs. With
+   * `endSession` and a login configured, then navigates to the provider's end-session endpoint; otherwise
+   * never navigates.
    */
-  logout(): IPromise<void>;
+  logout(options?: { endSession?: boolean }): IPromise<void>;
+  /** With a `login` configured: starts a login attempt and navigates to the provider; rejects `login_failed` before navigating. */
+  login(options?: LoginOptions): IPromise<void>;
+  /**
+   * On the redirect URI: checks the callback (default: the page's URL, whose callback parameters it removes),
+   * exchanges the code once, starts the session as `setSession` does (profile: the id token's claims), and
+   * resolves with the safe `returnTo`. Rejects `login_failed` and changes nothing when anything does not check out.
+   */
+  completeLogin(url?: string): IPromise<string>;
 }

@@ -1,4 +1,4 @@
-import type { Revoker } from './types';
+import type { Login, Revoker } from './types';
 
 export type StorageKind = 'localStorage' | 'sessionStorage' | 'memory';
 
@@ -25,6 +25,8 @@ export interface Settings {
   storageKeys: StorageKeys;
   apiToken: 'accessToken' | 'idToken';
   revoke: Revoker | null;
+  /** The redirect login that `authTokens.login()` and `completeLogin()` drive. */
+  login: Login | null;
 }
 
 /** The stored fields, in the order they are written. */
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   storageKeys: DEFAULT_STORAGE_KEYS,
   apiToken: 'accessToken',
   revoke: null,
+  login: null,
 };
 
 const definedOnly = <T extends object>(value: T | undefined): Partial<T> =>

@@ -33,3 +33,52 @@ export interface RefreshFunction {
 
 /** Revokes a refresh token at the server (RFC 7009). */
 export type Revoker = (refreshToken: string) => PromiseLike<unknown>;
+
+/** What `authTokens.login()` takes. */
+export interface LoginOptions {
+  /** Where to go after the login: a local path (checked with `safeReturnTo`), `'/'` otherwise. */
+  returnTo?: string;
+  /** The OpenID Connect `prompt` (`'login'`, `'consent'`, ...). */
+  prompt?: string;
+}
+
+/** A completed login: the token answer, the profile (the id token's claims) and the safe `returnTo`. */
+export interface LoginResult {
+  response: TokenResponse;
+  profile: unknown;
+  returnTo: string;
+}
+
+/**
+ * A redirect login (authorization code with PKCE), as `oidcClient` makes one; the service drives it. The
+ * window is the app's `$window`: its `sessionStorage` holds the attempts, its `crypto` makes them.
+ */
+export interface Login {
+  /** Where the provider sends the user back. Its path is public for the route guard by itself. */
+  readonly redirectUri: string;
+  /** Stores a new attempt, and resolves with the provider URL to navigate to; rejects `login_failed` before any navigation. */
+  start(options: LoginOptions, window: Window): Promise<string>;
+  /**
+   * Checks the callback in `url` and exchanges its code once; rejects `login_failed`. Without `url`, reads the
+   * window's location and removes the callback's parameters from it with `history.replaceState`.
+   */
+  complete(url: string | undefined, window: Window): Promise<LoginResult>;
+  /** The provider's end-session URL for this id token, or null (no end-session endpoint, or none could be found). Never rejects. */
+  endSessionUrl(idToken: string | null): Promise<string | null>;
+}
+
+/**
+ * How a token is presented to a server that binds it to a key (DPoP, RFC 9449). The token-endpoint calls
+ * ask it for the headers of each request (a fresh proof) and show it each answer (a nonce to remember).
+ */
+export interface Sender {
+  /** The `Authorization` scheme for tokens it sends: `'DPoP'`. */
+  readonly scheme: string;
+  /** The headers for one request (single use); `token` is the access token that a resource request carries. */
+  headers(method: string, url: string, token?: string): PromiseLike<Record<string, string>>;
+  /**
+   * Reads an answer (`header` reads its headers); true when the same request should be sent once more with
+   * fresh headers, as after DPoP's `use_dpop_nonce`.
+   */
+  answered(url: string, status: number, header: (name: string) => string | null, body: unknown): boolean;
+}

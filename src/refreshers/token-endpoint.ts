@@ -1,5 +1,5 @@
 import { AuthTokensError, explain, toAuthTokensError } from '../core/errors';
-import type { TokenResponse } from '../core/types';
+import type { Sender, TokenResponse } from '../core/types';
 import { isJsonObject, parseJson } from '../core/values';
 
 /** What a token or revocation endpoint answered: its status, its body when that is a JSON object, and the explaining part of both. */
@@ -45,34 +45,41 @@ const PLAIN = ['grant_type', 'client_id', 'scope', 'token_type_hint', 'redirect_
  * POSTs a form. The request never carries cookies, and no cached answer is replayed for a spent refresh token.
  * `fetchOption` (else the global `fetch`) is read on every call (specs spy on window.fetch) and called
  * without a receiver: `options.fetch(...)` would call window.fetch on the options object, an "Illegal invocation".
+ * A `sender` adds its headers (a DPoP proof) to the request and reads the answer; when it asks for it (a
+ * nonce challenge, refused before the server looked at the grant) the request is sent once more, never twice.
  */
-export async function postForm(url: string, form: Record<string, string>, fetchOption: typeof fetch | undefined, endpoint: string): Promise<EndpointAnswer> {
+export async function postForm(url: string, form: Record<string, string>, fetchOption: typeof fetch | undefined, endpoint: string, sender?: Sender): Promise<EndpointAnswer> {
   const secrets = Object.keys(form).filter((name) => !PLAIN.includes(name)).map((name) => form[name]);
-  let status: number;
-  let text: string;
-  try {
-    const response = await (fetchOption ?? fetch)(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams(form).toString(),
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-    status = response.status;
-    text = await response.text();
-  } catch (error) {
-    // The request (or its body) never made it: the session is kept, whatever the token's fate at the server.
-    throw new AuthTokensError('refresh_failed', `The ${endpoint} endpoint could not be reached.`, explain(error, secrets));
+  for (let attempt = 0; ; attempt++) {
+    let status: number;
+    let text: string;
+    let header: (name: string) => string | null;
+    try {
+      const response = await (fetchOption ?? fetch)(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...(sender && await sender.headers('POST', url)) },
+        body: new URLSearchParams(form).toString(),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      status = response.status;
+      text = await response.text();
+      header = (name) => response.headers.get(name);
+    } catch (error) {
+      // The request (or its body) never made it: the session is kept, whatever the token's fate at the server.
+      throw new AuthTokensError('refresh_failed', `The ${endpoint} endpoint could not be reached.`, explain(error, secrets));
+    }
+    const parsed = parseJson(text);
+    const body = isJsonObject(parsed) ? parsed : null;
+    if (sender?.answered(url, status, header, body) && attempt === 0) continue;
+    const { error, error_description } = explain(body, secrets) ?? {};
+    return { status, body, cause: { status, ...(error !== undefined && { error }), ...(error_description !== undefined && { error_description }) } };
   }
-  const parsed = parseJson(text);
-  const body = isJsonObject(parsed) ? parsed : null;
-  const { error, error_description } = explain(body, secrets) ?? {};
-  return { status, body, cause: { status, ...(error !== undefined && { error }), ...(error_description !== undefined && { error_description }) } };
 }
 
 /** Revokes a token (RFC 7009); rejects `refresh_failed` when the server says no, for the caller to report. */
-export async function revokeAt(endpoint: string, form: Record<string, string>, fetchOption?: typeof fetch): Promise<void> {
-  const { status, cause } = await postForm(endpoint, form, fetchOption, 'revocation');
+export async function revokeAt(endpoint: string, form: Record<string, string>, fetchOption?: typeof fetch, sender?: Sender): Promise<void> {
+  const { status, cause } = await postForm(endpoint, form, fetchOption, 'revocation', sender);
   if (!isSuccess(status)) throw new AuthTokensError('refresh_failed', `The revocation endpoint answered ${status}.`, cause);
 }
 

@@ -1,0 +1,56 @@
+import { AuthTokensError } from '../core/errors';
+import type { Login, RefreshFunction, Revoker, Sender } from '../core/types';
+import { refreshTokenGrant, revocationForm } from '../refreshers/oauth2';
+import { revokeAt } from '../refreshers/token-endpoint';
+import { endpointLookup, type Endpoints } from './discovery';
+import { oidcLogin } from './login';
+
+export interface OidcClientOptions extends Endpoints {
+  /** The issuer, exactly as the server names itself; discovery is at `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  /** Where the provider sends the user back; the route guard leaves its path alone. */
+  redirectUri: string;
+  /** Defaults to `'openid profile offline_access'`. */
+  scope?: string;
+  /** More authorization request parameters (`audience`, `resource`, ...); they never replace the flow's own. */
+  extraParams?: Record<string, string>;
+  /** Where the provider sends the user after `logout({ endSession: true })`. */
+  postLogoutRedirectUri?: string;
+  /** Defaults to the global `fetch`, looked up on every call. */
+  fetch?: typeof fetch;
+}
+
+/** What `authTokensProvider.configure` takes from an OpenID Connect server. */
+export interface OidcClient {
+  refresher: RefreshFunction;
+  revoke: Revoker;
+  login: Login;
+  /** How tokens are presented: undefined, so bearer tokens, until sender-constrained tokens exist. */
+  sender?: Sender;
+}
+
+/**
+ * A client of one OpenID Connect server: its login (authorization code with PKCE), the refresh-token
+ * grant and revocation, all at the endpoints the server's discovery document names (or the ones given).
+ */
+export function oidcClient(options: OidcClientOptions): OidcClient {
+  const { issuer, clientId, redirectUri } = options;
+  for (const [name, value] of Object.entries({ issuer, clientId, redirectUri })) {
+    if (typeof value !== 'string' || value === '') throw new TypeError(`oidcClient: ${name} must be a non-empty string.`);
+  }
+  const endpoint = endpointLookup(issuer, options, options.fetch);
+  /** An endpoint the refresh and the revocation cannot do without; a server without it is reported, not skipped silently. */
+  const required = async (name: 'tokenEndpoint' | 'revocationEndpoint', what: string) => {
+    const url = await endpoint(name);
+    if (url === null) throw new AuthTokensError('refresh_failed', `The server has no ${what} endpoint.`);
+    return url;
+  };
+  return {
+    // No scope on a refresh: the server keeps the one the refresh token was granted.
+    refresher: async (refreshToken) => refreshTokenGrant(await required('tokenEndpoint', 'token'), refreshToken, { clientId, fetch: options.fetch }),
+    // Azure AD has no revocation endpoint: logout then says once through $log that the token was not revoked.
+    revoke: async (refreshToken) => revokeAt(await required('revocationEndpoint', 'revocation'), revocationForm(refreshToken, clientId), options.fetch),
+    login: oidcLogin({ ...options, scope: options.scope ?? 'openid profile offline_access', extraParams: options.extraParams ?? {} }, endpoint, () => Date.now()),
+  };
+}

@@ -1,0 +1,130 @@
+import { AuthTokensError, explain, isAuthTokensError } from '../core/errors';
+import { safeReturnTo } from '../core/paths';
+import type { Login, LoginOptions, LoginResult, Sender } from '../core/types';
+import { isSuccess, postForm, tokenResponseOf } from '../refreshers/token-endpoint';
+import { ATTEMPT_LIFE_MS, saveAttempt, takeAttempt } from './attempts';
+import type { EndpointLookup } from './discovery';
+import { idTokenClaims } from './id-token';
+import { challengeOf, randomString } from './pkce';
+
+/** What the login needs of `oidcClient`'s options. */
+export interface LoginSettings {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  extraParams: Record<string, string>;
+  postLogoutRedirectUri?: string;
+  fetch?: typeof fetch;
+}
+
+/** The parameters of an authorization response (RFC 6749 section 4.1.2, RFC 9207, OpenID Connect session management). */
+const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'session_state'];
+
+const failed = (message: string, cause?: unknown) => new AuthTokensError('login_failed', message, cause);
+
+/** A login_failed for whatever went wrong on the way: its own, a discovery failure's (same words), or `message`. */
+const asLoginFailed = (error: unknown, message: string): AuthTokensError =>
+  isAuthTokensError(error) ? (error.code === 'login_failed' ? error : failed(error.message, error.cause)) : failed(message, explain(error));
+
+/** The code only when it looks like one: a callback URL may be forged, and its text must not speak for the package. */
+const quoted = (code: string | undefined) => (code !== undefined && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? ` (${code})` : '');
+
+/**
+ * The authorization-code flow with PKCE (RFC 6749, RFC 7636, OpenID Connect Core 1.0), redirect only.
+ * `sender` goes with the code exchange, so that a key-bound login (DPoP) adds its proof there.
+ */
+export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now: () => number, sender?: Sender): Login {
+  const { issuer, clientId, redirectUri } = settings;
+
+  async function start({ returnTo, prompt }: LoginOptions, window: Window): Promise<string> {
+    try {
+      const authorize = await endpoint('authorizationEndpoint');
+      if (authorize === null) throw failed('The server has no authorization endpoint.');
+      const { crypto } = window;
+      const [state, verifier, nonce] = [randomString(crypto), randomString(crypto), randomString(crypto)];
+      const challenge = await challengeOf(crypto, verifier);
+      saveAttempt(window.sessionStorage, state, { verifier, nonce, returnTo: safeReturnTo(returnTo) ?? '/', clientId, expiresAt: now() + ATTEMPT_LIFE_MS }, now());
+      const url = new URL(authorize);
+      // The extra parameters first: they may add to the request, never replace what makes it safe.
+      const params: Record<string, string> = {
+        ...settings.extraParams, response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: settings.scope,
+        state, nonce, code_challenge: challenge, code_challenge_method: 'S256', ...(prompt !== undefined && { prompt }),
+      };
+      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+      return url.href;
+    } catch (error) {
+      // No WebCrypto (an insecure context), a blocked sessionStorage: nothing was sent anywhere.
+      throw asLoginFailed(error, 'A login attempt could not be started: it needs WebCrypto and sessionStorage.');
+    }
+  }
+
+  async function complete(url: string | undefined, window: Window): Promise<LoginResult> {
+    const callback = new URL(url ?? window.location.href, window.location.href);
+    const params = new URLSearchParams(callback.search);
+    if (url === undefined) {
+      // The code leaves the address bar, and the history entry, before anything else happens: a reload or
+      // Back cannot replay it, and it reaches no analytics script that reads the URL.
+      for (const name of CALLBACK_PARAMS) callback.searchParams.delete(name);
+      window.history.replaceState(window.history.state, '', callback.href);
+    }
+    const state = params.get('state');
+    let attempt = null;
+    try {
+      attempt = state === null ? null : takeAttempt(window.sessionStorage, state, now());
+    } catch {
+      // sessionStorage that throws holds no attempt.
+    }
+    const error = params.get('error');
+    if (error !== null) {
+      const description = params.get('error_description');
+      throw failed(`The server did not log the user in${quoted(error)}.`, { error, ...(description !== null && { error_description: description }) });
+    }
+    if (attempt === null || attempt.clientId !== clientId) {
+      throw failed('The login callback matches no pending login attempt of this tab: it was used already, it expired, or it was never started here.');
+    }
+    const iss = params.get('iss');
+    if (iss !== null && iss !== issuer) throw failed('The login callback names another issuer.');
+    const code = params.get('code');
+    if (!code) throw failed('The login callback carries no authorization code.');
+
+    let answer;
+    try {
+      const tokenEndpoint = await endpoint('tokenEndpoint');
+      if (tokenEndpoint === null) throw failed('The server has no token endpoint.');
+      answer = await postForm(tokenEndpoint, {
+        grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: attempt.verifier, client_id: clientId,
+      }, settings.fetch, 'token', sender);
+    } catch (reason) {
+      throw asLoginFailed(reason, 'The token endpoint could not be reached.');
+    }
+    const { status, body, cause } = answer;
+    if (!isSuccess(status) || !body || typeof body.error === 'string') {
+      throw failed(`The token endpoint refused the authorization code: ${status}${quoted(cause.error as string | undefined)}.`, cause);
+    }
+    const response = tokenResponseOf(body, true);
+    if (response.accessToken === undefined) throw failed('The token endpoint answered without an access token.', { status });
+    const profile = response.idToken === undefined ? null
+      : idTokenClaims(response.idToken, { issuer, clientId, nonce: attempt.nonce, now: now() });
+    if (profile === null && settings.scope.split(' ').includes('openid')) throw failed('The token endpoint answered without an id token.', { status });
+    return { response, profile, returnTo: safeReturnTo(attempt.returnTo) ?? '/' };
+  }
+
+  async function endSessionUrl(idToken: string | null): Promise<string | null> {
+    let end: string | null;
+    try {
+      end = await endpoint('endSessionEndpoint');
+    } catch {
+      return null; // logging out must not fail for it: the local session is over already
+    }
+    if (end === null) return null;
+    const url = new URL(end);
+    const params: Record<string, string | undefined> = {
+      id_token_hint: idToken ?? undefined, post_logout_redirect_uri: settings.postLogoutRedirectUri, client_id: clientId,
+    };
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+    return url.href;
+  }
+
+  return { redirectUri, start, complete, endSessionUrl };
+}
