@@ -61,8 +61,9 @@ describe('startup', () => {
     assert.equal(servers.clientId, 'demo-spa');
   });
 
-  test('refuses a router the demo app is not built on', async () => {
+  test('refuses a router the demo app is not built on, and a login it does not know', async () => {
     await assert.rejects(startServers({ quiet: true, router: 'ngroute' }), RangeError);
+    await assert.rejects(startServers({ quiet: true, login: 'auth0' }), RangeError);
   });
 
   test('the discovery document names the endpoints at auth0-js\'s fixed paths', async () => {
@@ -95,7 +96,7 @@ describe('app server', () => {
     const window = {};
     new Function('window', await response.text())(window);
     assert.deepEqual(window.DEMO_CONFIG, {
-      authUrl: servers.authUrl, apiUrl: servers.apiUrl, thirdPartyUrl: servers.thirdPartyUrl, clientId: 'demo-spa',
+      authUrl: servers.authUrl, apiUrl: servers.apiUrl, thirdPartyUrl: servers.thirdPartyUrl, clientId: 'demo-spa', login: 'oidc',
     });
   });
 
