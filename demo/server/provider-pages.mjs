@@ -74,11 +74,11 @@ function loginPage({ uid, clientName, loginHint, error }) {
   return layout('Sign in', `
 <p>to continue to <strong>${escape(clientName)}</strong>.</p>
 ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
-<form id="login" method="post" action="${INTERACTION_PATH}/${escape(uid)}/login" autocomplete="off">
+<form id="login" method="post" action="${INTERACTION_PATH}/${escape(uid)}/login">
   <label for="login-name">User name</label>
-  <input id="login-name" type="text" name="login" value="${escape(loginHint)}" required autofocus>
+  <input id="login-name" type="text" name="login" value="${escape(loginHint)}" autocomplete="username" required autofocus>
   <label for="login-password">Password</label>
-  <input id="login-password" type="password" name="password">
+  <input id="login-password" type="password" name="password" autocomplete="current-password">
   <div class="actions"><button class="primary" type="submit">Sign in</button></div>
 </form>
 <p class="note">This is the demo's own authorization server: any user name and password work. The user name becomes your <code>sub</code>.</p>`);
