@@ -22,7 +22,7 @@ const webpackConfig = {
 };
 
 // SPECS narrows a run while working on one file: SPECS=spec/core/jwt.spec.ts npm run test:unit
-const specs = process.env.SPECS || 'spec/{*.spec.ts,core/**/*.spec.ts,angular/**/*.spec.ts,refreshers/**/*.spec.ts}';
+const specs = process.env.SPECS || 'spec/{*.spec.ts,core/**/*.spec.ts,angular/**/*.spec.ts,refreshers/**/*.spec.ts,oidc/**/*.spec.ts}';
 // BROWSERS narrows the browsers: BROWSERS=ChromeHeadlessCI
 // ANGULAR and UI_ROUTER pick older versions, installed beside the newest as npm aliases pinned in the
 // lockfile (angular-1.5, ui-router-0.4, ...): `npm run test:matrix` sets them, nothing is installed at test time.

@@ -8,7 +8,7 @@ import { createSessionManager } from '../../src/core/session-manager';
 import { createSessionStore } from '../../src/core/session-store';
 import { DEFAULT_SETTINGS, DEFAULT_STORAGE_KEYS, mergeSettings, type Settings } from '../../src/core/settings';
 import { memoryStore } from '../../src/core/storage';
-import type { RefreshFunction, Session, TokenResponse } from '../../src/core/types';
+import type { Login, RefreshFunction, Session, TokenResponse } from '../../src/core/types';
 import { deferred, flushMicrotasks, type Deferred } from '../helpers/fakes';
 import { jwtExpiringIn } from '../helpers/jwt';
 import { legacyUiRouter } from '../helpers/versions';
@@ -95,6 +95,37 @@ describe('guard', () => {
     local = createLocalCopy(memoryStore(), DEFAULT_STORAGE_KEYS);
     version = 0;
     authManager = { authenticate: jasmine.createSpy('authenticate'), unauthenticate: jasmine.createSpy('unauthenticate') };
+  });
+
+  describe('with a login configured', () => {
+    const loginAt = (redirectUri: string): Login => ({
+      redirectUri, start: () => Promise.reject(new Error('unused')), complete: () => Promise.reject(new Error('unused')), endSessionUrl: () => Promise.resolve(null),
+    });
+    /** The document's directory: Karma's page is at the server's root. */
+    const here = new URL('.', document.baseURI).href;
+
+    it('leaves the redirect URI\'s path alone by itself, whatever publicPaths says', () => {
+      load(['ngRoute'], { publicPaths: ['/'], login: loginAt(`${here}callback`) });
+      open('/callback?code=c&state=s');
+      expect($location.url()).toBe('/callback?code=c&state=s');
+      expect(loginsVisited()).toEqual([]);
+    });
+
+    it('still guards everything else', () => {
+      load(['ngRoute'], { login: loginAt(`${here}callback`) });
+      open('/callback/more');
+      expect($location.url()).toBe('/login?returnTo=%2Fcallback%2Fmore');
+    });
+
+    for (const [where, redirectUri] of [['on another origin', 'https://elsewhere.example.com/private'], ['at the document itself (every route of a hashbang app)', here]]) {
+      it(`makes nothing public for a redirect URI ${where}`, () => {
+        load(['ngRoute'], { publicPaths: [], login: loginAt(redirectUri) });
+        open('/private');
+        expect($location.url()).toBe('/login?returnTo=%2Fprivate');
+        open('/');
+        expect($location.url()).toBe('/login?returnTo=%2F');
+      });
+    }
   });
 
   for (const router of ['ngRoute', 'no router']) {

@@ -2,7 +2,7 @@ import '../../src/module';
 import type { AuthTokensCore } from '../../src/angular/core';
 import { AuthTokensProviderImpl } from '../../src/angular/provider';
 import type { AuthTokensService } from '../../src/angular/types';
-import type { RefreshFunction } from '../../src/core/types';
+import type { Login, RefreshFunction } from '../../src/core/types';
 
 describe('provider (authTokensProvider)', () => {
   const refresher: RefreshFunction = () => Promise.resolve({ accessToken: 'x' });
@@ -36,21 +36,23 @@ describe('provider (authTokensProvider)', () => {
     }]);
   });
 
-  it('rejects values that are not seconds, and a refresher that is neither function nor injectable', () => {
+  it('rejects values that are not seconds, a refresher that is neither function nor injectable, and a login that is not one', () => {
     const provider = new AuthTokensProviderImpl();
     expect(() => provider.configure({ renewBeforeSeconds: -1 })).toThrowError(TypeError);
     expect(() => provider.configure({ lockTimeoutSeconds: NaN })).toThrowError(TypeError);
     expect(() => provider.configure({ refreshTimeoutSeconds: Infinity })).toThrowError(TypeError);
     expect(() => provider.configure({ minValiditySeconds: '5' as unknown as number })).toThrowError(TypeError);
     expect(() => provider.configure({ refresher: 'nope' as unknown as RefreshFunction })).toThrowError(TypeError);
+    expect(() => provider.configure({ login: { redirectUri: '/callback' } as unknown as Login })).toThrowError(TypeError, /oidcClient/);
     expect(provider.settings.renewBeforeSeconds).toBe(60);
+    expect(provider.settings.login).toBeNull();
     expect(provider.refresher).toBeNull();
   });
 
   it('gives the public service, which exposes no internals', () => {
     angular.mock.module('authTokens', ['authTokensProvider', (p: AuthTokensProviderImpl) => p.configure({ refresher })]);
     angular.mock.inject(['authTokens', (service: AuthTokensService) => {
-      expect(Object.keys(service).sort()).toEqual(['getProfile', 'getToken', 'isAuthenticated', 'logout', 'refresh', 'setSession']);
+      expect(Object.keys(service).sort()).toEqual(['completeLogin', 'getProfile', 'getToken', 'isAuthenticated', 'login', 'logout', 'refresh', 'setSession']);
     }]);
   });
 

@@ -7,7 +7,7 @@ import { AuthTokensError } from '../../src/core/errors';
 import type { SessionEvent, SessionManager } from '../../src/core/session-manager';
 import { versionKey } from '../../src/core/local-copy';
 import { DEFAULT_SETTINGS, DEFAULT_STORAGE_KEYS } from '../../src/core/settings';
-import type { RefreshFunction, Revoker, TokenResponse } from '../../src/core/types';
+import type { Login, LoginResult, RefreshFunction, Revoker, TokenResponse } from '../../src/core/types';
 import { deferred } from '../helpers/fakes';
 import { stringsIn } from '../helpers/errors';
 import { jwtExpiringIn } from '../helpers/jwt';
@@ -561,5 +561,172 @@ describe('service (authTokens, a thin layer over the core)', () => {
     expect(unsubscribe).not.toHaveBeenCalled();
     $rootScope.$destroy();
     expect(unsubscribe).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('service (authTokens, login)', () => {
+  let manager: jasmine.SpyObj<SessionManager>;
+  let login: jasmine.SpyObj<Login>;
+  let authTokens: AuthTokensService;
+  let $rootScope: IRootScopeService;
+  /** Where the service sent the page: the $window given to it navigates nowhere, it records. */
+  let assigned: string[];
+  let fakeWindow: Window;
+
+  /** The real window, but for a `location` whose `assign` records: the Karma page must stay where it is. */
+  function recordingWindow(): Window {
+    const location = { href: window.location.href, origin: window.location.origin, assign: (url: string) => assigned.push(url) };
+    return new Proxy(window, {
+      get: (target, key) => {
+        if (key === 'location') return location;
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
+  function load(withLogin = true) {
+    angular.mock.inject.strictDi(true);
+    manager = jasmine.createSpyObj<SessionManager>('manager',
+      ['current', 'isAuthenticated', 'token', 'refresh', 'replace', 'setSession', 'logout', 'subscribe', 'start', 'stop']);
+    manager.subscribe.and.returnValue(() => undefined);
+    manager.current.and.returnValue(null);
+    manager.isAuthenticated.and.returnValue(false);
+    manager.logout.and.resolveTo();
+    login = jasmine.createSpyObj<Login>('login', ['start', 'complete', 'endSessionUrl'], { redirectUri: 'https://app.example.com/callback' });
+    assigned = [];
+    fakeWindow = recordingWindow();
+    const core: AuthTokensCore = { manager, settings: { ...DEFAULT_SETTINGS, login: withLogin ? login : null }, allows: () => false };
+    angular.mock.module('authTokens', ['$provide', ($provide: auto.IProvideService) => {
+      $provide.value('authTokensCore', core);
+      $provide.value('$window', fakeWindow);
+    }]);
+    angular.mock.inject(['authTokens', '$rootScope', (service: AuthTokensService, root: IRootScopeService) => {
+      authTokens = service; $rootScope = root;
+    }]);
+  }
+
+  const failed = new AuthTokensError('login_failed', 'The login callback matches no pending login attempt.');
+  const result: LoginResult = { response: { accessToken: 'at-1', refreshToken: 'rt-1', idToken: 'id-1' }, profile: { sub: 'u1' }, returnTo: '/orders' };
+
+  async function outcome<T>(promise: PromiseLike<T>): Promise<['resolved', T] | ['rejected', unknown]> {
+    let settled: ['resolved', T] | ['rejected', unknown] | null = null;
+    promise.then((value) => { settled = ['resolved', value]; }, (error: unknown) => { settled = ['rejected', error]; });
+    await settle($rootScope);
+    if (!settled) throw new Error('still pending');
+    return settled;
+  }
+
+  describe('login()', () => {
+    beforeEach(() => load());
+
+    it('starts an attempt with the options and the window, then navigates to the provider', async () => {
+      login.start.and.resolveTo('https://id.example.com/auth?state=s');
+
+      expect(await outcome(authTokens.login({ returnTo: '/orders', prompt: 'consent' }))).toEqual(['resolved', undefined]);
+
+      expect(login.start).toHaveBeenCalledOnceWith({ returnTo: '/orders', prompt: 'consent' }, fakeWindow);
+      expect(assigned).toEqual(['https://id.example.com/auth?state=s']);
+    });
+
+    it('rejects with the attempt\'s error and does not navigate', async () => {
+      login.start.and.rejectWith(failed);
+
+      expect(await outcome(authTokens.login())).toEqual(['rejected', failed]);
+      expect(login.start).toHaveBeenCalledOnceWith({}, fakeWindow);
+      expect(assigned).toEqual([]);
+    });
+  });
+
+  describe('completeLogin()', () => {
+    beforeEach(() => load());
+
+    it('completes the callback, starts the session with the id token\'s claims, and resolves with returnTo', async () => {
+      login.complete.and.resolveTo(result);
+
+      expect(await outcome(authTokens.completeLogin())).toEqual(['resolved', '/orders']);
+
+      expect(login.complete).toHaveBeenCalledOnceWith(undefined, fakeWindow);
+      expect(manager.setSession).toHaveBeenCalledOnceWith(result.response, { sub: 'u1' });
+    });
+
+    it('passes a URL it is given', async () => {
+      login.complete.and.resolveTo(result);
+      await outcome(authTokens.completeLogin('https://app.example.com/callback?code=c&state=s'));
+      expect(login.complete).toHaveBeenCalledOnceWith('https://app.example.com/callback?code=c&state=s', fakeWindow);
+    });
+
+    it('starts nothing and changes nothing when the callback fails', async () => {
+      login.complete.and.rejectWith(failed);
+
+      expect(await outcome(authTokens.completeLogin())).toEqual(['rejected', failed]);
+
+      expect(manager.setSession).not.toHaveBeenCalled();
+      expect(manager.logout).not.toHaveBeenCalled();
+    });
+
+    it('joins a completion under way (a router that reloads the callback page when its URL changes), and lets a later one start again', async () => {
+      const completion = deferred<LoginResult>();
+      login.complete.and.returnValue(completion.promise);
+
+      const first = authTokens.completeLogin();
+      const second = authTokens.completeLogin();
+      completion.resolve(result);
+
+      expect(await outcome(first)).toEqual(['resolved', '/orders']);
+      expect(await outcome(second)).toEqual(['resolved', '/orders']);
+      expect(login.complete).toHaveBeenCalledTimes(1);
+      expect(manager.setSession).toHaveBeenCalledTimes(1);
+
+      login.complete.and.rejectWith(failed);
+      expect(await outcome(authTokens.completeLogin())).toEqual(['rejected', failed]);
+      expect(login.complete).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('logout()', () => {
+    beforeEach(() => load());
+
+    it('with endSession: logs out here first, then navigates to the end-session URL of the id token it had', async () => {
+      const order: string[] = [];
+      manager.current.and.returnValue({ token: 't', refreshToken: 'rt', idToken: 'id-1', profile: null, expiresAt: null });
+      manager.logout.and.callFake(async () => { order.push('logout'); });
+      login.endSessionUrl.and.callFake(async (idToken) => {
+        order.push('endSessionUrl');
+        return `https://id.example.com/session/end?id_token_hint=${idToken}`;
+      });
+
+      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
+
+      expect(order).toEqual(['logout', 'endSessionUrl']);
+      expect(login.endSessionUrl).toHaveBeenCalledOnceWith('id-1');
+      expect(assigned).toEqual(['https://id.example.com/session/end?id_token_hint=id-1']);
+    });
+
+    it('without endSession, or without an end-session endpoint, or when it cannot be found, does not navigate and resolves', async () => {
+      login.endSessionUrl.and.resolveTo(null);
+      expect(await outcome(authTokens.logout())).toEqual(['resolved', undefined]);
+      expect(login.endSessionUrl).not.toHaveBeenCalled();
+      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
+      login.endSessionUrl.and.rejectWith(new Error('a Login that breaks its promise'));
+      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
+      expect(manager.logout).toHaveBeenCalledTimes(3);
+      expect(assigned).toEqual([]);
+    });
+  });
+
+  describe('without a login configured', () => {
+    beforeEach(() => load(false));
+
+    it('rejects login() and completeLogin() with a TypeError that says what to configure, and logout({ endSession }) only logs out', async () => {
+      for (const call of [() => authTokens.login(), () => authTokens.completeLogin()] as Array<() => PromiseLike<unknown>>) {
+        const [state, error] = await outcome(call());
+        expect(state).toBe('rejected');
+        expect(error).toEqual(jasmine.any(TypeError));
+        expect((error as Error).message).toContain('configure({ login })');
+      }
+      expect(await outcome(authTokens.logout({ endSession: true }))).toEqual(['resolved', undefined]);
+      expect(assigned).toEqual([]);
+    });
   });
 });

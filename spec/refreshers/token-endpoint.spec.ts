@@ -1,5 +1,6 @@
 import { AuthTokensError } from '../../src/core/errors';
 import { failureOf, isSuccess, isTransientStatus, postForm, revokeAt, tokenResponseOf } from '../../src/refreshers/token-endpoint';
+import type { Sender } from '../../src/core/types';
 import { expectAuthTokensError as expectErrorHiding, rejectionOf } from '../helpers/errors';
 
 describe('token endpoint', () => {
@@ -39,6 +40,41 @@ describe('token endpoint', () => {
       // Tokens travel in the body only, and a cached answer to a spent refresh token must never be replayed.
       expect(init?.credentials).toBe('omit');
       expect(init?.cache).toBe('no-store');
+    });
+
+    describe('with a sender', () => {
+      const sender = (answers: boolean[]): Sender => ({
+        scheme: 'DPoP',
+        headers: jasmine.createSpy('headers').and.callFake(async (method: string, url: string) => ({ DPoP: `proof for ${method} ${url}` })),
+        answered: jasmine.createSpy('answered').and.callFake(() => answers.shift() ?? false),
+      });
+
+      it('adds its headers and shows it the answer, headers and body', async () => {
+        const fetchSpy = fetchAnswering(new Response('{"access_token":"x"}', { status: 200, headers: { 'DPoP-Nonce': 'n-1' } }));
+        const s = sender([]);
+
+        await postForm(ENDPOINT, { grant_type: 'refresh_token' }, fetchSpy, 'token', s);
+
+        expect(fetchSpy.calls.mostRecent().args[1]?.headers).toEqual({
+          'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', DPoP: `proof for POST ${ENDPOINT}`,
+        });
+        const [url, status, header, body] = (s.answered as jasmine.Spy).calls.mostRecent().args as [string, number, (name: string) => string | null, unknown];
+        expect([url, status, header('dpop-nonce'), body]).toEqual([ENDPOINT, 200, 'n-1', { access_token: 'x' }]);
+      });
+
+      it('sends the request once more, with fresh headers, when the sender asks, and never a third time', async () => {
+        const fetchSpy = jasmine.createSpy<typeof fetch>('fetch').and.callFake(async () => jsonResponse(400, { error: 'use_dpop_nonce' }));
+        const s = sender([true, true, true]);
+
+        const answer = await postForm(ENDPOINT, { refresh_token: REFRESH_TOKEN }, fetchSpy, 'token', s);
+
+        expect(fetchSpy).toHaveBeenCalledTimes(2);
+        expect(s.headers).toHaveBeenCalledTimes(2);
+        expect(answer.status).toBe(400);
+        expect(answer.cause).toEqual({ status: 400, error: 'use_dpop_nonce' });
+        // The same refresh token both times: a nonce challenge is answered before the grant is looked at.
+        expect(fetchSpy.calls.all().map((call) => call.args[1]?.body)).toEqual(['refresh_token=rt-secret%2F%2B%3D%26value', 'refresh_token=rt-secret%2F%2B%3D%26value']);
+      });
     });
 
     it('answers the status and the JSON object body', async () => {

@@ -8,13 +8,16 @@ import authTokens, {
   type AuthTokensOptions,
   type AuthTokensProvider,
   type AuthTokensService,
+  type Login,
+  type LoginOptions,
   type Refresher,
   type Revoker,
+  type Sender,
   type Session,
   type TokenResponse,
 } from 'angular-auth-tokens';
 import { auth0CheckSession, auth0RefreshToken, auth0Revoke } from 'angular-auth-tokens/auth0';
-import { oauth2RefreshToken, oauth2Revoke, type OAuth2RefreshOptions } from 'angular-auth-tokens/oidc';
+import { oauth2RefreshToken, oauth2Revoke, oidcClient, type OAuth2RefreshOptions, type OidcClient, type OidcClientOptions } from 'angular-auth-tokens/oidc';
 
 const moduleName: string = authTokens;
 const back: string | null = safeReturnTo('/profile?tab=1');
@@ -26,11 +29,20 @@ const injectable: Refresher = ['$http', ($http: angular.IHttpService) => (refres
   $http.post<TokenResponse>('/token', { refreshToken, sub: session.profile }, { skipAuthorization: true } as angular.IRequestShortcutConfig)
     .then((response) => response.data)];
 const revoke: Revoker = oauth2Revoke({ revocationEndpoint: 'https://id.example.com/oauth/revoke', clientId: 'spa' });
+const oidcOptions: OidcClientOptions = {
+  issuer: 'https://id.example.com', clientId: 'spa', redirectUri: 'https://app.example.com/callback',
+  scope: 'openid profile offline_access', extraParams: { audience: 'https://api.example.com' }, postLogoutRedirectUri: 'https://app.example.com/',
+};
+const oidc: OidcClient = oidcClient(oidcOptions);
+const login: Login = oidc.login;
+const sender: Sender | undefined = oidc.sender;
+void sender;
 const options: Partial<AuthTokensOptions> = { refresher, revoke, allowedDomains: ['https://api.example.com', /\.example\.org$/], storage: 'localStorage' };
 
 angular.module('app', [moduleName])
   .config(['authTokensProvider', (provider: AuthTokensProvider) => {
     provider.configure(options);
+    provider.configure({ refresher: oidc.refresher, revoke: oidc.revoke, login });
     provider.configure({ refresher: injectable, apiToken: 'idToken', storageKeys: { token: 'id_token' } });
     provider.configure({ refresher: auth0RefreshToken({ domain: 'tenant.auth0.com', clientID: 'abc' }), revoke: auth0Revoke({ domain: 'tenant.auth0.com', clientID: 'abc' }) });
     provider.configure({ refresher: auth0CheckSession({ domain: 'tenant.auth0.com', clientID: 'abc' }, { scope: 'openid' }) });
@@ -46,6 +58,10 @@ angular.module('app', [moduleName])
       }
       return undefined;
     });
+    const loginOptions: LoginOptions = { returnTo: '/orders', prompt: 'consent' };
+    service.login(loginOptions).catch((error: AuthTokensError) => error.code === 'login_failed');
+    service.completeLogin().then((returnTo: string) => returnTo.length);
+    service.logout({ endSession: true }).then(() => undefined);
     const authenticated: boolean = service.isAuthenticated();
     const profile: unknown = service.getProfile();
     service.setSession({ accessToken: 'a', refreshToken: 'r', expiresIn: 30 }, profile);

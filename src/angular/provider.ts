@@ -22,10 +22,7 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
       if (typeof refresher !== 'function' && !Array.isArray(refresher)) throw new TypeError('authTokens: refresher must be a function or an annotated injectable.');
       this.refresher = refresher;
     }
-    const { login } = rest;
-    if (login && !['start', 'complete', 'endSessionUrl'].every((name) => typeof login[name as 'start'] === 'function')) {
-      throw new TypeError('authTokens: login must be the login of oidcClient().');
-    }
+    if (rest.login && typeof rest.login.complete !== 'function') throw new TypeError('authTokens: login must be oidcClient().login.');
     for (const key of SECONDS) {
       const value: unknown = rest[key];
       if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < Infinity)) {

@@ -1,6 +1,7 @@
 import type { IPromise, IQService, IRootScopeService, IWindowService } from 'angular';
 import type { SessionEvent } from '../core/session-manager';
 import type { AuthTokensCore } from './core';
+import type { Login } from '../core/types';
 import type { AuthTokensService } from './types';
 
 /** The part of angular-jwt's `authManager` used here. */
@@ -34,7 +35,12 @@ export function createService({ manager, settings }: AuthTokensCore, $q: IQServi
   $rootScope.$on('$destroy', manager.subscribe(broadcast));
 
   const { login } = settings;
-  const noLogin = () => $q.reject(new TypeError('authTokens: configure({ login }) first, with the login of oidcClient().'));
+  /** A login call: without a login configured, it says what is missing. */
+  const withLogin = <T>(call: (configured: Login) => PromiseLike<T>): IPromise<T> =>
+    (login ? $q.when(call(login)) : $q.reject(new TypeError('authTokens: configure({ login }) first, with oidcClient().login.')));
+  const navigate = (url: string | null) => {
+    if (url) $window.location.assign(url);
+  };
   let completing: IPromise<string> | null = null;
 
   return {
@@ -45,21 +51,16 @@ export function createService({ manager, settings }: AuthTokensCore, $q: IQServi
     getProfile: () => manager.current()?.profile ?? null,
     logout: (options) => {
       const idToken = manager.current()?.idToken ?? null;
-      return $q.when(manager.logout()).then(() => {
-        if (options?.endSession && login) {
-          return $q.when(login.endSessionUrl(idToken)).then((url) => {
-            if (url) $window.location.assign(url);
-          }, () => undefined);
-        }
-      });
+      // The end-session URL only after the local logout and the revocation; a Login that fails to give one costs nothing.
+      return $q.when(manager.logout()).then(() => (options?.endSession && login ? login.endSessionUrl(idToken) : null)).then(navigate, () => undefined);
     },
-    login: (options = {}) => (login ? $q.when(login.start(options, $window)).then((url) => $window.location.assign(url)) : noLogin()),
+    login: (options = {}) => withLogin((configured) => configured.start(options, $window)).then(navigate),
     // The callback page may run twice (the router reloads it when the code leaves the URL): it joins the first.
-    completeLogin: (url) => (login ? completing ??= $q.when(login.complete(url, $window)).then(({ response, profile, returnTo }) => {
+    completeLogin: (url) => completing ??= withLogin((configured) => configured.complete(url, $window)).then(({ response, profile, returnTo }) => {
       manager.setSession(response, profile);
       return returnTo;
     }).finally(() => {
       completing = null;
-    }) : noLogin()),
+    }),
   };
 }
