@@ -1,9 +1,14 @@
+/** How the demo logs in: the package's own OpenID Connect login, or the guide's auth0-js path. */
+export type DemoLogin = 'oidc' | 'auth0-js';
+
 /** What the demo server tells the app at run time (demo/server writes /config.js). */
 export interface DemoConfig {
   authUrl: string;
   apiUrl: string;
   thirdPartyUrl: string;
   clientId: string;
+  /** DEMO_LOGIN, checked by the server. */
+  login: DemoLogin;
 }
 
 declare global {

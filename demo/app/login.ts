@@ -1,78 +1,97 @@
 import type { ILocationService, IQService, IScope } from 'angular';
-import * as auth0 from 'auth0-js';
-import { safeReturnTo, type AuthTokensService, type TokenResponse } from 'angular-auth-tokens';
-import { config, redirectUri, scope } from './config';
-import { challengeFor, randomString } from './pkce';
-
-const PENDING = 'demo.pendingLogin';
-
-interface PendingLogin { verifier: string; state: string; returnTo: string }
+import { safeReturnTo, type AuthTokensService } from 'angular-auth-tokens';
+import { completeAuth0Login, startAuth0Login } from './auth0-login';
+import { config } from './config';
 
 /** Only a local path may be a place to return to, never `//host` or a scheme. */
 const localPath = (value: unknown) => safeReturnTo(value) ?? '/profile';
 
-export function claimsOf(idToken: string | undefined): Record<string, unknown> {
-  try {
-    return JSON.parse(atob(idToken!.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-  } catch {
-    return {};
-  }
+/**
+ * Why the last login failed, carried from /callback to /login inside the app: never in the URL, where
+ * anyone could write a message of their own into a link to the login page.
+ */
+export interface LoginProblem {
+  report(message: string): void;
+  /** The message once, then null: a later visit to /login starts clean. */
+  take(): string | null;
 }
 
-loginController.$inject = ['$scope', '$location'];
-export function loginController($scope: IScope & Record<string, unknown>, $location: ILocationService): void {
-  $scope.returnTo = localPath($location.search().returnTo);
-  $scope.login = async () => {
-    const pending: PendingLogin = { verifier: randomString(), state: randomString(16), returnTo: $scope.returnTo as string };
-    sessionStorage.setItem(PENDING, JSON.stringify(pending));
-    new auth0.WebAuth({ domain: config.authUrl, clientID: config.clientId, redirectUri, responseType: 'code', scope }).authorize({
-      prompt: 'consent',
-      state: pending.state,
-      code_challenge: await challengeFor(pending.verifier),
-      code_challenge_method: 'S256',
-    } as auth0.AuthorizeOptions);
+export function createLoginProblem(): LoginProblem {
+  let message: string | null = null;
+  return {
+    report: (text) => { message = text; },
+    take: () => {
+      const text = message;
+      message = null;
+      return text;
+    },
   };
 }
 
-callbackController.$inject = ['$scope', '$location', '$q', 'authTokens'];
-export function callbackController($scope: IScope & Record<string, unknown>, $location: ILocationService, $q: IQService, authTokens: AuthTokensService): void {
-  const { code, state, error } = $location.search() as Record<string, string | undefined>;
-  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as PendingLogin | null;
-  sessionStorage.removeItem(PENDING);
-  if (error || !code || !pending || state !== pending.state) {
-    $scope.error = error ?? 'The login could not be completed; please try again.';
-    return;
+/** The words for a failed login: the package's message (`login_failed`), or the demo's own for a denied consent. */
+export function loginFailureText(error: unknown): string {
+  const { message, cause } = (error ?? {}) as { message?: string; cause?: { error?: string } };
+  if (cause?.error === 'access_denied') {
+    return 'You denied access on the consent page, so you are not logged in. Log in again and choose Allow to continue.';
   }
-  const authentication = new auth0.Authentication({
-    domain: config.authUrl,
-    clientID: config.clientId,
-    // oidc-provider, like most OAuth 2.0 servers, accepts only form-encoded token requests.
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    _sendTelemetry: false,
-  } as auth0.AuthOptions);
-  // auth0-js calls back outside the digest: $q brings the result back in.
-  $q<TokenResponse>((resolve, reject) => authentication.oauthToken(
-    { grantType: 'authorization_code', code, codeVerifier: pending.verifier, redirectUri },
-    (err: unknown, result: TokenResponse) => (err ? reject(err) : resolve(result)),
-  )).then((result) => {
-    const claims = claimsOf(result.idToken);
-    authTokens.setSession(result, { sub: claims.sub, name: claims.name ?? claims.sub });
-    $location.url(pending.returnTo);
-  }, (err: { description?: string; error?: string }) => {
-    $scope.error = err.description ?? err.error ?? 'The code exchange failed.';
+  return `The login failed: ${message ?? String(error)}`;
+}
+
+interface LoginScope extends IScope {
+  returnTo: string;
+  error: string | null;
+  profile: { name?: string } | null;
+  busy: boolean;
+  login(): void;
+}
+
+loginController.$inject = ['$scope', '$location', '$q', 'authTokens', 'demoLoginProblem'];
+/**
+ * The login page never logs in by itself: after a failed callback it shows why, and waits for the button,
+ * so that a provider that keeps refusing cannot send the browser round in a loop.
+ */
+export function loginController($scope: LoginScope, $location: ILocationService, $q: IQService, authTokens: AuthTokensService, problem: LoginProblem): void {
+  $scope.returnTo = localPath($location.search().returnTo);
+  $scope.error = problem.take();
+  // A refused callback (a replayed URL, say) leaves an existing session as it was: say so.
+  $scope.profile = authTokens.isAuthenticated() ? authTokens.getProfile() as { name?: string } : null;
+  $scope.busy = false;
+  $scope.login = () => {
+    $scope.busy = true;
+    $scope.error = null;
+    // prompt=consent: oidc-provider issues a refresh token for offline_access only after asking (facts.md).
+    const started = config.login === 'auth0-js' ? $q.when(startAuth0Login($scope.returnTo)) : authTokens.login({ returnTo: $scope.returnTo, prompt: 'consent' });
+    started.catch((error: unknown) => {
+      $scope.busy = false;
+      $scope.error = loginFailureText(error);
+    });
+  };
+}
+
+callbackController.$inject = ['$location', '$q', 'authTokens', 'demoLoginProblem'];
+/** /callback: completes the login, then goes to returnTo; on failure, to the login page, which says why. */
+export function callbackController($location: ILocationService, $q: IQService, authTokens: AuthTokensService, problem: LoginProblem): void {
+  const completed = config.login === 'auth0-js' ? completeAuth0Login($location, $q, authTokens) : authTokens.completeLogin();
+  // replace(): Back must not land on /callback again, where there is nothing left to complete.
+  completed.then((returnTo) => {
+    $location.url(returnTo).replace();
+  }, (error: unknown) => {
+    problem.report(loginFailureText(error));
+    $location.url('/login').replace();
   });
 }
 
 export const loginTemplate = `
 <section class="card">
   <h1>Log in</h1>
+  <p class="error" role="alert" ng-if="error">{{error}}</p>
+  <p ng-if="profile">You are still logged in as <strong>{{profile.name}}</strong>: <a href="/profile">go to your profile</a>.</p>
   <p>Any user name and password work on the demo's authorization server.</p>
-  <button class="primary" ng-click="login()">Log in</button>
+  <button class="primary" ng-click="login()" ng-disabled="busy">Log in</button>
   <p ng-if="returnTo !== '/profile'">You will come back to <code>{{returnTo}}</code>.</p>
 </section>`;
 
 export const callbackTemplate = `
 <section class="card">
-  <p ng-if="!error">Finishing the login…</p>
-  <p class="error" ng-if="error">{{error}} <a href="/login">Log in</a></p>
+  <p>Finishing the login…</p>
 </section>`;

@@ -1,7 +1,7 @@
 import type { IHttpService, IIntervalService, IRootScopeService, IScope } from 'angular';
 import type { AuthTokensError, AuthTokensService } from 'angular-auth-tokens';
 import { apiIntervalMs, config } from './config';
-import { claimsOf } from './login';
+import { claimsOf } from './jwt';
 
 type Mark = 'ok' | 'failed' | 'renewed';
 interface Stats { ok: number; failed: number; renewed: number; renewFailed: number; third: number }
@@ -52,9 +52,14 @@ export function profileController($scope: ProfileScope, $rootScope: IRootScopeSe
   };
 
   $scope.logout = () => {
+    if (config.login !== 'auth0-js') {
+      // Local logout, revocation, then the provider's end-session page, which asks whether to sign out there too.
+      authTokens.logout({ endSession: true });
+      return;
+    }
+    // The auth0-js path has no login configured in the package: it ends the provider's session itself.
     const idToken = JSON.parse(localStorage.getItem('idToken') ?? 'null') as string | null;
     authTokens.logout().then(() => {
-      // Ends the provider's session too, so that the next "Log in" asks for the password again.
       const query = new URLSearchParams({ client_id: config.clientId, post_logout_redirect_uri: `${window.location.origin}/` });
       if (idToken) query.set('id_token_hint', idToken);
       window.location.assign(`${config.authUrl}/v2/logout?${query}`);

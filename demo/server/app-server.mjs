@@ -16,7 +16,7 @@ const TYPES = {
 /**
  * @param {object} o
  * @param {string} o.appRoot  directory holding index.html and the bundle
- * @param {{ authUrl: string, apiUrl: string, thirdPartyUrl: string, clientId: string }} o.config
+ * @param {{ authUrl: string, apiUrl: string, thirdPartyUrl: string, clientId: string, login: string }} o.config
  */
 export function createAppHandler({ appRoot, config }) {
   const root = path.resolve(appRoot);

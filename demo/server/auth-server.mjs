@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 import { withTokenEndpointFaults } from './faults.mjs';
+import {
+  INTERACTION_PATH, askEvenWithoutSession, createInteractionRoutes, logoutSource, postLogoutSuccessSource, renderError,
+} from './provider-pages.mjs';
 
 export const CLIENT_ID = 'demo-spa';
 export const API_SCOPE = 'read:data';
@@ -76,13 +79,16 @@ export async function createAuthServer({ issuer, appUrl, apiAudience, accessToke
       // public clients), so that refreshing forever cannot keep a login alive past refreshTokenTtl.
       RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? refreshTokenTtl,
     },
+    // The demo's own sign-in and consent pages (provider-pages.mjs), not devInteractions': those load web
+    // fonts from a public host.
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
     features: {
-      devInteractions: { enabled: true },
+      devInteractions: { enabled: false },
       revocation: {
         enabled: true,
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
-      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      rpInitiatedLogout: { enabled: true, logoutSource: logoutSource(appUrl), postLogoutSuccessSource: postLogoutSuccessSource(appUrl) },
       resourceIndicators: {
         enabled: true,
         // auth0-js cannot send `resource`: without a default, the token would be an opaque one for
@@ -102,16 +108,21 @@ export async function createAuthServer({ issuer, appUrl, apiAudience, accessToke
         },
       },
     },
-    renderError,
+    renderError: renderError(appUrl),
   });
 
   provider.use(offlineAccessImpliesConsent);
+  provider.use(askEvenWithoutSession(ROUTES.end_session, appUrl));
   countRefreshes(provider, stats, log);
   provider.on('server_error', (_ctx, err) => log(`[auth] server error: ${err.message}`));
 
-  if (!faults) return { provider, handler: provider.callback() };
+  const interactionRoutes = createInteractionRoutes(provider, { appUrl, log });
+  const withPages = (providerHandler) => async (req, res) => {
+    if (!(await interactionRoutes(req, res))) await providerHandler(req, res);
+  };
+  if (!faults) return { provider, handler: withPages(provider.callback()) };
   const faulty = withTokenEndpointFaults(provider.callback(), { tokenPath: ROUTES.token, appUrl, faults, stats, log });
-  return { provider, handler: faulty.handler, faults: { set: faulty.set } };
+  return { provider, handler: withPages(faulty.handler), faults: { set: faulty.set } };
 }
 
 /**
@@ -154,31 +165,4 @@ function countRefreshes(provider, stats, log) {
     if (err.error === 'invalid_grant') stats.counters.invalidGrants += 1;
     log(`[auth] refresh_token grant: ${err.error} (${err.error_description})`);
   });
-}
-
-/**
- * The demo's "Log out" means it: sign out of the provider without a second question, so that the next
- * "Log in" asks for the password again and the browser comes straight back to the app.
- */
-async function logoutSource(ctx, form) {
-  ctx.type = 'html';
-  ctx.body = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Signing out</title></head>
-<body>
-${form.replace('</form>', '<input type="hidden" name="logout" value="yes"/><noscript><button type="submit">Sign out</button></noscript></form>')}
-<script>document.forms[0].submit()</script>
-</body></html>`;
-}
-
-async function postLogoutSuccessSource(ctx) {
-  ctx.type = 'html';
-  ctx.body = '<!doctype html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>';
-}
-
-/** The default page imports web fonts, which fail offline and clutter browser logs in the e2e specs. */
-async function renderError(ctx, out) {
-  const escape = (value) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  ctx.type = 'html';
-  ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(out.error)}</title></head><body>
-<h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p></body></html>`;
 }

@@ -1,5 +1,5 @@
-// A headless login against the demo's provider: authorization code + PKCE through its dev login and
-// consent forms, as the browser would do them, for specs and benchmarks that need real tokens fast.
+// A headless login against the demo's provider: authorization code + PKCE through its sign-in and
+// consent pages, as the browser would do them, for specs and benchmarks that need real tokens fast.
 import { createHash, randomBytes } from 'node:crypto';
 
 export const DEFAULT_SCOPE = 'openid profile offline_access read:data';
@@ -43,11 +43,19 @@ async function request(jar, url, init = {}) {
   return response;
 }
 
-function formOf(html, baseUrl) {
-  const action = /<form[^>]*\saction="([^"]+)"/i.exec(html)?.[1];
-  const prompt = /name="prompt" value="([^"]+)"/i.exec(html)?.[1];
-  if (!action || !prompt) throw new Error('login flow: expected the provider\'s login or consent form');
-  return { action: new URL(action.replace(/&amp;/g, '&'), baseUrl).href, prompt };
+/**
+ * The demo provider's forms (provider-pages.mjs) by their ids: `login` on the sign-in page, `allow` and
+ * `deny` on the consent page. Returns each one's absolute action.
+ */
+function formsOf(html, baseUrl) {
+  const forms = {};
+  for (const [, attributes] of html.matchAll(/<form\b([^>]*)>/gi)) {
+    const id = /\sid="([^"]+)"/i.exec(attributes)?.[1];
+    const action = /\saction="([^"]+)"/i.exec(attributes)?.[1];
+    if (id && action) forms[id] = new URL(action.replace(/&amp;/g, '&'), baseUrl).href;
+  }
+  if (!forms.login && !forms.allow) throw new Error('login flow: expected the provider\'s sign-in or consent page');
+  return forms;
 }
 
 /**
@@ -60,11 +68,13 @@ function formOf(html, baseUrl) {
  * @param {string} [o.password]
  * @param {string} [o.scope]
  * @param {string} [o.prompt]  'consent' by default, as the demo sends it; '' sends none
+ * @param {'allow' | 'deny'} [o.consent='allow']  the consent page's button; 'deny' ends in an error
+ *   (`login flow: access_denied: ...`) at the redirect URI
  * @param {CookieJar} [o.jar]  pass one to keep the provider session afterwards (e.g. to log out)
  * @returns {Promise<{ access_token: string, refresh_token?: string, id_token?: string, expires_in: number,
  *   token_type: string, scope?: string }>} the token endpoint's JSON, as sent
  */
-export async function loginWithPassword({ authUrl, appUrl, clientId, login, password = 'any password', scope = DEFAULT_SCOPE, prompt = 'consent', jar = new CookieJar() }) {
+export async function loginWithPassword({ authUrl, appUrl, clientId, login, password = 'any password', scope = DEFAULT_SCOPE, prompt = 'consent', consent = 'allow', jar = new CookieJar() }) {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const redirectUri = `${appUrl}/callback`;
@@ -96,9 +106,9 @@ export async function loginWithPassword({ authUrl, appUrl, clientId, login, pass
       }
       response = await request(jar, url);
     } else if (response.status === 200) {
-      const form = formOf(await response.text(), url);
-      const fields = form.prompt === 'login' ? { prompt: 'login', login, password } : { prompt: form.prompt };
-      url = form.action;
+      const forms = formsOf(await response.text(), url);
+      const fields = forms.login ? { login, password } : {};
+      url = forms.login ?? forms[consent];
       response = await request(jar, url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -15,6 +15,12 @@ const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist
 export const ROUTERS = ['ngRoute', 'ui-router', 'ui-router-0.4'];
 
 /**
+ * How the demo app logs in (DEMO_LOGIN): the package's own `angular-auth-tokens/oidc` login, or the guide's
+ * auth0-js path. Every build holds both; the app reads the choice from /config.js.
+ */
+export const LOGINS = ['oidc', 'auth0-js'];
+
+/**
  * @param {object} [opts]
  * @param {number} [opts.appPort=0]  0 picks a free port, as do the other ports
  * @param {number} [opts.authPort=0]
@@ -23,6 +29,7 @@ export const ROUTERS = ['ngRoute', 'ui-router', 'ui-router-0.4'];
  * @param {number} [opts.accessTokenTtl=30]  seconds
  * @param {number} [opts.refreshTokenTtl=1209600]  seconds (14 days), from login
  * @param {string} [opts.router='ngRoute']  one of ROUTERS: which build of the demo app to serve
+ * @param {string} [opts.login='oidc']  one of LOGINS: how the app logs in
  * @param {string} [opts.appRoot]  built demo app, default demo/dist/<router>
  * @param {boolean} [opts.quiet=false]  no log lines (the provider's own start-up notices still print)
  * @param {{ dropRate?: number, errorRate?: number, seed?: number }} [opts.faults]  for the bench's soak: shares
@@ -36,9 +43,10 @@ export async function startServers(opts = {}) {
   const {
     appPort = 0, authPort = 0, apiPort = 0, thirdPartyPort = 0,
     accessTokenTtl = 30, refreshTokenTtl = 14 * 24 * 60 * 60,
-    router = 'ngRoute', appRoot = path.join(DIST, router), quiet = false, faults,
+    router = 'ngRoute', appRoot = path.join(DIST, router), login = 'oidc', quiet = false, faults,
   } = opts;
   if (!ROUTERS.includes(router)) throw new RangeError(`router must be one of ${ROUTERS.join(', ')}, got ${JSON.stringify(router)}`);
+  if (!LOGINS.includes(login)) throw new RangeError(`login must be one of ${LOGINS.join(', ')}, got ${JSON.stringify(login)}`);
   const log = quiet ? () => {} : (line) => console.log(line);
 
   // Listen first, configure second: with port 0 nobody knows the app's origin before it is bound, and the
@@ -67,7 +75,7 @@ export async function startServers(opts = {}) {
     attach(servers.api, createApiHandler({ authUrl, audience: apiUrl, appUrl, stats, log }), log);
     attach(servers.thirdParty, createThirdPartyHandler({ appUrl }), log);
     attach(servers.app, createAppHandler({
-      appRoot, config: { authUrl, apiUrl, thirdPartyUrl, clientId: CLIENT_ID },
+      appRoot, config: { authUrl, apiUrl, thirdPartyUrl, clientId: CLIENT_ID, login },
     }), log);
   } catch (err) {
     await close();

@@ -61,8 +61,9 @@ describe('startup', () => {
     assert.equal(servers.clientId, 'demo-spa');
   });
 
-  test('refuses a router the demo app is not built on', async () => {
+  test('refuses a router the demo app is not built on, and a login it does not know', async () => {
     await assert.rejects(startServers({ quiet: true, router: 'ngroute' }), RangeError);
+    await assert.rejects(startServers({ quiet: true, login: 'auth0' }), RangeError);
   });
 
   test('the discovery document names the endpoints at auth0-js\'s fixed paths', async () => {
@@ -95,7 +96,7 @@ describe('app server', () => {
     const window = {};
     new Function('window', await response.text())(window);
     assert.deepEqual(window.DEMO_CONFIG, {
-      authUrl: servers.authUrl, apiUrl: servers.apiUrl, thirdPartyUrl: servers.thirdPartyUrl, clientId: 'demo-spa',
+      authUrl: servers.authUrl, apiUrl: servers.apiUrl, thirdPartyUrl: servers.thirdPartyUrl, clientId: 'demo-spa', login: 'oidc',
     });
   });
 
@@ -220,33 +221,198 @@ describe('authorization server', () => {
     assert.equal(revoked.status, 200);
     assert.equal((await refresh(tokens.refresh_token)).body.error, 'invalid_grant');
   });
+});
 
-  test('logout ends the provider session without asking and returns to the app; the refresh token is the app\'s to revoke', async () => {
+/** GET or POST with the jar, never following redirects. */
+async function step(jar, url, form) {
+  const response = await fetch(url, {
+    redirect: 'manual',
+    method: form ? 'POST' : 'GET',
+    headers: { Cookie: jar.header(url), ...(form && { 'Content-Type': 'application/x-www-form-urlencoded' }) },
+    ...(form && { body: new URLSearchParams(form) }),
+  });
+  jar.store(response);
+  return response;
+}
+
+/** Follows the provider's redirects to the first page it shows, or to the app's redirect URI. */
+async function follow(jar, url, form) {
+  let response = await step(jar, url, form);
+  for (let i = 0; i < 8 && response.status >= 300 && response.status < 400; i += 1) {
+    url = new URL(response.headers.get('location'), url).href;
+    if (url.startsWith(`${servers.appUrl}/`)) return { url, response };
+    response = await step(jar, url);
+  }
+  return { url, response, html: await response.text() };
+}
+
+/** An authorization request as the app sends it (PKCE S256 with a fixed challenge: no code is exchanged here). */
+function authorizeUrl(extra = {}) {
+  const url = new URL(`${servers.authUrl}/authorize`);
+  url.search = new URLSearchParams({
+    client_id: servers.clientId, response_type: 'code', redirect_uri: `${servers.appUrl}/callback`,
+    scope: 'openid profile offline_access read:data', state: 'the-state', prompt: 'consent',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...extra,
+  }).toString();
+  return url.href;
+}
+
+/** The form with this id on a page: its absolute action and its hidden fields. */
+function formOn(html, id, baseUrl) {
+  const form = new RegExp(`<form[^>]*\\sid="${id}"[^>]*>([\\s\\S]*?)</form>`, 'i').exec(html);
+  assert.ok(form, `a form #${id}`);
+  const action = /\saction="([^"]+)"/i.exec(form[0])[1].replace(/&amp;/g, '&');
+  const fields = Object.fromEntries([...form[1].matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)].map((m) => [m[1], m[2]]));
+  return { action: new URL(action, baseUrl).href, fields };
+}
+
+/** A page that loads nothing: no script, no external style, font or image, and a CSP that forbids them. */
+function assertSelfContained(response, html, what) {
+  assert.match(response.headers.get('content-type'), /^text\/html/, what);
+  assert.doesNotMatch(html, /<script|<link|<img|<iframe|@import|url\(|\ssrc=/i, `${what}: loads nothing`);
+  for (const [url] of html.matchAll(/(?:https?:)?\/\/[^\s"'<>)]+/gi)) {
+    assert.ok(url.startsWith('http://127.0.0.1:'), `${what}: ${url} is outside 127.0.0.1`);
+  }
+  const csp = response.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /default-src 'none'/, `${what}: CSP`);
+  assert.match(csp, /style-src 'unsafe-inline'/, `${what}: CSP`);
+  assert.doesNotMatch(csp, /https?:\/\/(?!127\.0\.0\.1:)/, `${what}: CSP names no other host`);
+}
+
+describe('the provider\'s own pages', () => {
+  test('sign-in and consent pages are self-contained, with the fields and buttons the app\'s users meet', async () => {
     const jar = new CookieJar();
+    const signIn = await follow(jar, authorizeUrl());
+    assert.equal(signIn.response.status, 200);
+    assert.match(new URL(signIn.url).pathname, /^\/interaction\/[\w-]+$/);
+    assertSelfContained(signIn.response, signIn.html, 'sign-in page');
+    assert.match(signIn.html, /<input[^>]*type="text"[^>]*name="login"/);
+    assert.match(signIn.html, /<input[^>]*type="password"[^>]*name="password"/);
+    assert.match(signIn.html, /<button[^>]*type="submit"[^>]*>Sign in<\/button>/);
+    assert.match(signIn.html, /angular-auth-tokens demo/, 'names the client');
+
+    const login = formOn(signIn.html, 'login', signIn.url);
+    const consent = await follow(jar, login.action, { login: 'ada', password: 'anything at all' });
+    assert.equal(consent.response.status, 200);
+    assertSelfContained(consent.response, consent.html, 'consent page');
+    assert.match(consent.html, /<button[^>]*type="submit"[^>]*>Allow<\/button>/);
+    assert.match(consent.html, /<button[^>]*type="submit"[^>]*>Deny<\/button>/);
+    assert.match(consent.html, /offline_access/, 'says what is asked');
+    assert.match(consent.html, /<strong>ada<\/strong>/, 'says for whom');
+
+    const allowed = await follow(jar, formOn(consent.html, 'allow', consent.url).action, {});
+    const back = new URL(allowed.url);
+    assert.equal(`${back.origin}${back.pathname}`, `${servers.appUrl}/callback`);
+    assert.equal(back.searchParams.get('state'), 'the-state');
+    assert.ok(back.searchParams.get('code'));
+    assert.equal(back.searchParams.get('error'), null);
+  });
+
+  test('the sign-in page asks again for an empty user name, and refuses a GET where it takes a POST', async () => {
+    const jar = new CookieJar();
+    const signIn = await follow(jar, authorizeUrl());
+    const { action } = formOn(signIn.html, 'login', signIn.url);
+    const empty = await step(jar, action, { login: '  ', password: 'x' });
+    assert.equal(empty.status, 400);
+    const html = await empty.text();
+    assertSelfContained(empty, html, 'sign-in page with an error');
+    assert.match(html, /Enter a user name/);
+    assert.match(html, /name="login"/);
+    assert.equal((await step(jar, action)).status, 405);
+  });
+
+  test('a sign-in page without its interaction cookie says so, on a page of its own', async () => {
+    const signIn = await follow(new CookieJar(), authorizeUrl());
+    const stranger = await step(new CookieJar(), signIn.url);
+    assert.equal(stranger.status, 400);
+    const html = await stranger.text();
+    assertSelfContained(stranger, html, 'expired sign-in page');
+    assert.match(html, /log in again/);
+  });
+
+  test('Deny on the consent page sends access_denied, with the state, to the redirect URI', async () => {
+    const jar = new CookieJar();
+    const signIn = await follow(jar, authorizeUrl());
+    const consent = await follow(jar, formOn(signIn.html, 'login', signIn.url).action, { login: 'ada', password: 'x' });
+    const denied = await follow(jar, formOn(consent.html, 'deny', consent.url).action, {});
+    const back = new URL(denied.url);
+    assert.equal(`${back.origin}${back.pathname}`, `${servers.appUrl}/callback`);
+    assert.equal(back.searchParams.get('error'), 'access_denied');
+    assert.equal(back.searchParams.get('error_description'), 'The user denied access.');
+    assert.equal(back.searchParams.get('state'), 'the-state');
+    assert.equal(back.searchParams.get('code'), null);
+    // The headless login of the server specs and the bench says the same.
+    await assert.rejects(login('ada', { consent: 'deny' }), /access_denied: The user denied access\./);
+  });
+
+  /** Logs in with `jar` and opens the end-session page as the app's logout does. */
+  async function endSessionPage(jar) {
     const tokens = await login('ada', { jar });
     const query = new URLSearchParams({ client_id: servers.clientId, post_logout_redirect_uri: `${servers.appUrl}/`, id_token_hint: tokens.id_token });
-    const page = await fetch(`${servers.authUrl}/v2/logout?${query}`, { headers: { Cookie: jar.header(servers.authUrl) } });
+    const url = `${servers.authUrl}/v2/logout?${query}`;
+    const page = await step(jar, url);
+    return { tokens, url, page, html: await page.text() };
+  }
+
+  test('end session asks before signing out; Sign out ends the provider session, returns to the app, and the next login asks for the password', async () => {
+    const jar = new CookieJar();
+    const { tokens, page, html } = await endSessionPage(jar);
     assert.equal(page.status, 200);
-    const html = await page.text();
-    assert.match(html, /document\.forms\[0\]\.submit\(\)/);
-    const action = /action="([^"]+)"/.exec(html)[1];
-    const fields = Object.fromEntries([...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    assert.equal(fields.logout, 'yes');
-    const confirmed = await fetch(action, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header(action) },
-      body: new URLSearchParams(fields),
-    });
-    jar.store(confirmed);
+    assertSelfContained(page, html, 'sign-out page');
+    assert.match(html, /<button[^>]*type="submit"[^>]*name="logout"[^>]*value="yes"[^>]*>Sign out<\/button>/);
+    assert.match(html, /<button[^>]*type="submit">Stay signed in<\/button>/);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)[1];
+
+    // Asking is all the page did: the provider session is still open.
+    assert.match(jar.header(`${servers.authUrl}/authorize`), /_session=/);
+    const confirmed = await step(jar, action, { xsrf, logout: 'yes' });
     assert.equal(confirmed.status, 303);
     assert.equal(confirmed.headers.get('location'), `${servers.appUrl}/`);
     assert.doesNotMatch(jar.header(`${servers.authUrl}/authorize`), /_session=/, 'the provider session cookie is gone');
+    const next = await follow(jar, authorizeUrl());
+    assert.match(next.html, /name="password"/, 'the next login asks for the password again');
 
     // offline_access grants outlive the provider session (oidc-provider's persistsLogout): only the
     // app's own revocation at logout ends them, which is what the e2e spec checks of the library.
     const after = await refresh(tokens.refresh_token);
     assert.equal(after.status, 200);
+  });
+
+  test('Stay signed in keeps the provider session: the next login skips the password', async () => {
+    const jar = new CookieJar();
+    const { html } = await endSessionPage(jar);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)[1];
+    const stayed = await step(jar, action, { xsrf });
+    assert.equal(stayed.status, 303);
+    assert.equal(stayed.headers.get('location'), `${servers.appUrl}/`);
+    const next = await follow(jar, authorizeUrl());
+    assert.doesNotMatch(next.html, /name="password"/);
+    assert.match(next.html, />Allow</);
+  });
+
+  test('end session without a provider session asks too, instead of posting itself', async () => {
+    const jar = new CookieJar();
+    const query = new URLSearchParams({ client_id: servers.clientId, post_logout_redirect_uri: `${servers.appUrl}/` });
+    const page = await step(jar, `${servers.authUrl}/v2/logout?${query}`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assertSelfContained(page, html, 'sign-out page without a session');
+    assert.match(html, /<button[^>]*type="submit"[^>]*>Back to the app<\/button>/);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)[1];
+    const fields = Object.fromEntries([...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const back = await step(jar, action, fields);
+    assert.equal(back.status, 303);
+    assert.equal(back.headers.get('location'), `${servers.appUrl}/`);
+  });
+
+  test('the provider\'s error page is self-contained too', async () => {
+    const response = await step(new CookieJar(), authorizeUrl({ redirect_uri: 'http://127.0.0.1:1/elsewhere' }));
+    assert.equal(response.status, 400);
+    const html = await response.text();
+    assertSelfContained(response, html, 'error page');
+    assert.match(html, /redirect_uri/);
   });
 });
 

@@ -1,5 +1,5 @@
 // `npm start`: the demo's servers on fixed ports, until Ctrl-C.
-import { ROUTERS, startServers } from './servers.mjs';
+import { LOGINS, ROUTERS, startServers } from './servers.mjs';
 
 function numberFromEnv(name, fallback) {
   const raw = process.env[name];
@@ -12,16 +12,17 @@ function numberFromEnv(name, fallback) {
   return value;
 }
 
-function routerFromEnv() {
-  const router = process.env.DEMO_ROUTER || 'ngRoute';
-  if (!ROUTERS.includes(router)) {
-    console.error(`DEMO_ROUTER must be one of ${ROUTERS.join(', ')}, got ${JSON.stringify(router)}`);
+function choiceFromEnv(name, choices) {
+  const value = process.env[name] || choices[0];
+  if (!choices.includes(value)) {
+    console.error(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
     process.exit(2);
   }
-  return router;
+  return value;
 }
 
-const router = routerFromEnv();
+const router = choiceFromEnv('DEMO_ROUTER', ROUTERS);
+const login = choiceFromEnv('DEMO_LOGIN', LOGINS);
 let servers;
 try {
   servers = await startServers({
@@ -32,6 +33,7 @@ try {
     accessTokenTtl: numberFromEnv('ACCESS_TOKEN_TTL', 30),
     refreshTokenTtl: numberFromEnv('REFRESH_TOKEN_TTL', 14 * 24 * 60 * 60),
     router,
+    login,
   });
 } catch (err) {
   // The usual cause is another demo still running on the same ports.
@@ -40,7 +42,7 @@ try {
 }
 
 console.log(`
-  app          ${servers.appUrl}   (${router})
+  app          ${servers.appUrl}   (${router}, ${login} login)
   auth server  ${servers.authUrl}   (any login and password)
   API          ${servers.apiUrl}
   third party  ${servers.thirdPartyUrl}   (never receives a token)

@@ -1,5 +1,5 @@
 import {
-  ACCESS_TOKEN_TTL, demoStats, expect, expectRefusedRefreshToLogOut, finishLogIn, logIn, refreshDirectly, stats, storedRefreshToken, test,
+  ACCESS_TOKEN_TTL, demoStats, expect, expectRefusedRefreshToLogOut, finishLogIn, logIn, logOut, refreshDirectly, stats, storedRefreshToken, test,
 } from './fixtures';
 
 /** The app calls the API this often, so that every expiry is crossed by several calls. */
@@ -56,8 +56,7 @@ test('a session lives through login, renewals, reloads, a refused refresh token 
 
   // 5. "Log out" revokes the refresh token: using it afterwards gets invalid_grant.
   const refreshToken = await storedRefreshToken(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await page.waitForURL((url) => url.origin === servers.appUrl && url.pathname === '/');
+  await logOut(page, servers);
   const reuse = await refreshDirectly(servers, refreshToken);
   expect(reuse.body.error).toBe('invalid_grant');
 

@@ -24,15 +24,18 @@ export const ACCESS_TOKEN_TTL = Number(process.env.E2E_ACCESS_TOKEN_TTL || 6);
 /** The builds of the demo app, one per router (demo/webpack.config.js). */
 export type DemoRouter = 'ngRoute' | 'ui-router' | 'ui-router-0.4';
 
+/** How the demo logs in (DEMO_LOGIN): the package's oidc entry, or the guide's auth0-js path. */
+export type DemoLogin = 'oidc' | 'auth0-js';
+
 /**
  * Starts the demo's servers the way `npm start` does (demo/server/start.mjs), on free ports, and reads
  * their URLs from what it prints.
  */
-async function startDemo(accessTokenTtl: number, router: DemoRouter): Promise<Servers> {
+async function startDemo(accessTokenTtl: number, router: DemoRouter, login: DemoLogin): Promise<Servers> {
   const child = spawn(process.execPath, ['demo/server/start.mjs'], {
     env: {
       ...process.env, PORT: '0', AUTH_PORT: '0', API_PORT: '0', THIRD_PARTY_PORT: '0',
-      ACCESS_TOKEN_TTL: String(accessTokenTtl), DEMO_ROUTER: router,
+      ACCESS_TOKEN_TTL: String(accessTokenTtl), DEMO_ROUTER: router, DEMO_LOGIN: login,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -59,11 +62,12 @@ async function startDemo(accessTokenTtl: number, router: DemoRouter): Promise<Se
   };
 }
 
-export const test = base.extend<{ servers: Servers; accessTokenTtl: number; router: DemoRouter }>({
+export const test = base.extend<{ servers: Servers; accessTokenTtl: number; router: DemoRouter; login: DemoLogin }>({
   accessTokenTtl: [ACCESS_TOKEN_TTL, { option: true }],
   router: ['ngRoute', { option: true }],
-  servers: async ({ accessTokenTtl, router }, use) => {
-    const servers = await startDemo(accessTokenTtl, router);
+  login: ['oidc', { option: true }],
+  servers: async ({ accessTokenTtl, router, login }, use) => {
+    const servers = await startDemo(accessTokenTtl, router, login);
     await use(servers);
     await servers.close();
   },
@@ -86,20 +90,44 @@ export async function logIn(page: Page, servers: Servers, user = 'ada', path = '
 }
 
 /**
- * From the app's login page to `path`: the provider's form unless its session is still open, then its
- * consent screen (offline_access asks for it).
+ * From the app's login page to `path`: the provider's sign-in page unless its session is still open, then
+ * its consent page (offline_access asks for it), where it allows.
  */
 export async function finishLogIn(page: Page, servers: Servers, user: string, path: string): Promise<void> {
+  await toConsent(page, servers, user);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(`${servers.appUrl}${path}`);
+}
+
+/**
+ * From the app's login page to the provider's consent page: clicks "Log in", and signs in as `user` when the
+ * provider asks. Returns whether it asked for the password.
+ */
+export async function toConsent(page: Page, servers: Servers, user: string): Promise<boolean> {
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${servers.authUrl}/**`);
-  if (await page.locator('input[name=login]').count()) {
+  await page.waitForURL((url) => url.origin === servers.authUrl && url.pathname.startsWith('/interaction/'));
+  const signIn = page.getByRole('button', { name: 'Sign in' });
+  const consent = page.getByRole('button', { name: 'Allow' });
+  await expect(signIn.or(consent)).toBeVisible();
+  const asked = await signIn.isVisible();
+  if (asked) {
     await page.locator('input[name=login]').fill(user);
     await page.locator('input[name=password]').fill('any password');
-    await page.locator('button[type=submit]').click();
+    await signIn.click();
   }
-  await page.waitForURL((url) => url.origin === servers.appUrl || url.pathname.includes('/interaction/'));
-  if (!page.url().startsWith(servers.appUrl)) await page.locator('button[type=submit]').click();
-  await page.waitForURL(`${servers.appUrl}${path}`);
+  await expect(consent).toBeVisible();
+  return asked;
+}
+
+/**
+ * Clicks the profile page's "Log out", and "Sign out" on the provider's end-session page it leads to (with
+ * the oidc login), back to the app's home page.
+ */
+export async function logOut(page: Page, servers: Servers): Promise<void> {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL((url) => url.origin === servers.authUrl && url.pathname === '/v2/logout');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${servers.appUrl}/`);
 }
 
 export async function storedRefreshToken(page: Page): Promise<string> {
