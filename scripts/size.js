@@ -3,16 +3,18 @@
 // The main bundle knows no server: the OAuth 2.0 refreshers live in the oidc entry, which took 863 bytes
 // out of it (8,647 to 7,784); the guard's ui-router 0.x path, and keeping undeclared query parameters in
 // returnTo, put 157 back (7,941). Wrapping webpack's ES module output in a hand-written UMD (no module
-// runtime), shorter degradation messages, less repeated logic and mangled internal property names took
-// it to 7,568 (20,243 to 19,037 bytes minified).
+// runtime), shorter degradation messages and less repeated logic took it to 7,608 (20,243 to 19,077 bytes
+// minified). The login (`login()`, `completeLogin()`, `logout({ endSession })`, the redirect URI's path kept
+// public by the guard, a warning when the provider session cannot be ended) put 395 back: 8,003. The
+// login's own code (discovery, PKCE, attempts, id-token checks) is in the oidc entry: 1,665 to 4,295.
 const fs = require('fs');
 const zlib = require('zlib');
 const path = require('path');
 
 const BUDGETS = {
-  'angular-auth-tokens.umd.js': 7568 + 256,
-  'angular-auth-tokens-auth0.umd.js': 2193 + 256,
-  'angular-auth-tokens-oidc.umd.js': 1783 + 256,
+  'angular-auth-tokens.umd.js': 8003 + 256,
+  'angular-auth-tokens-auth0.umd.js': 2046 + 256,
+  'angular-auth-tokens-oidc.umd.js': 4295 + 256,
 };
 let failed = false;
 for (const [file, budget] of Object.entries(BUDGETS)) {
