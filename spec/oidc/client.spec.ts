@@ -50,6 +50,8 @@ describe('oidcClient', () => {
 
       const onCallback = oidcClient(options({ redirectUri: `${location.origin}/callback` }));
 
+      expect(onCallback.calledBack).toBeTrue();
+      expect(client.calledBack).toBeFalse();
       expect(location.pathname + location.search + location.hash).toBe('/callback?keep=1#frag');
       expect(history.state).toEqual({ kept: 1 });
       const error = await rejectionOf(onCallback.login.complete(undefined, window));
@@ -60,7 +62,7 @@ describe('oidcClient', () => {
 
     it('leaves any other page\'s URL alone', () => {
       history.replaceState(null, '', '/elsewhere?code=c-1&state=s');
-      oidcClient(options({ redirectUri: `${location.origin}/callback` }));
+      expect(oidcClient(options({ redirectUri: `${location.origin}/callback` })).calledBack).toBeFalse();
       expect(location.pathname + location.search).toBe('/elsewhere?code=c-1&state=s');
     });
   });

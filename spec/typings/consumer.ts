@@ -36,6 +36,8 @@ const oidcOptions: OidcClientOptions = {
 const oidc: OidcClient = oidcClient(oidcOptions);
 const login: Login = oidc.login;
 const sender: Sender | undefined = oidc.sender;
+const calledBack: boolean = oidc.calledBack;
+void calledBack;
 void sender;
 const options: Partial<AuthTokensOptions> = { refresher, revoke, allowedDomains: ['https://api.example.com', /\.example\.org$/], storage: 'localStorage' };
 

@@ -28,6 +28,12 @@ export interface OidcClient {
   login: Login;
   /** How tokens are presented: undefined, so bearer tokens, until sender-constrained tokens exist. */
   sender?: Sender;
+  /**
+   * This page is the provider's callback, which the client took out of the URL when it was made. A hashbang
+   * app, whose callback has no route of its own (the provider calls back to the document), completes the
+   * login when it sees this.
+   */
+  readonly calledBack: boolean;
 }
 
 /**
@@ -51,12 +57,14 @@ export function oidcClient(options: OidcClientOptions): OidcClient {
     if (url === null) throw new AuthTokensError('refresh_failed', `The server has no ${what} endpoint.`);
     return url;
   };
+  const taken = typeof window === 'undefined' ? null : takeCallback(window, redirectUri);
   return {
+    calledBack: taken !== null,
     // No scope on a refresh: the server keeps the one the refresh token was granted.
     refresher: async (refreshToken) => refreshTokenGrant(await required('tokenEndpoint', 'token'), refreshToken, { clientId, fetch: options.fetch }),
     // Azure AD has no revocation endpoint: logout then says once through $log that the token was not revoked.
     revoke: async (refreshToken) => revokeAt(await required('revocationEndpoint', 'revocation'), revocationForm(refreshToken, clientId), options.fetch),
     login: oidcLogin({ ...options, scope: options.scope ?? 'openid profile offline_access', extraParams: options.extraParams ?? {} }, endpoint,
-      () => Date.now(), typeof window === 'undefined' ? null : takeCallback(window, redirectUri)),
+      () => Date.now(), taken),
   };
 }
