@@ -20,8 +20,9 @@ export interface DpopKey {
 
 const EC: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 
-export const unavailable = (message: string, cause?: unknown): AuthTokensError =>
-  new AuthTokensError('dpop_unavailable', message, explain(cause));
+/** A `dpop_unavailable` whose cause explains `reason`, with `secrets` (a token it may have seen) cut out. */
+export const unavailable = (message: string, reason?: unknown, secrets?: ReadonlyArray<string | null>): AuthTokensError =>
+  new AuthTokensError('dpop_unavailable', message, explain(reason, secrets));
 
 /** WebCrypto's `subtle`, which exists only in a secure context (https, or this machine). */
 export function subtleOf(crypto: Crypto | undefined): SubtleCrypto {
