@@ -1,7 +1,7 @@
 import { isRecord } from './values';
 
-/** The four ways a renewal can fail, and a login callback that cannot be trusted or completed; see the README's error table. */
-export type AuthTokensErrorCode = 'login_required' | 'refresh_failed' | 'invalid_response' | 'lock_timeout' | 'login_failed';
+/** The four ways a renewal can fail, a login callback that cannot be trusted or completed, and a DPoP key that cannot be made or kept; see the README's error table. */
+export type AuthTokensErrorCode = 'login_required' | 'refresh_failed' | 'invalid_response' | 'lock_timeout' | 'login_failed' | 'dpop_unavailable';
 
 /**
  * The one error type this package rejects with. `name` is a marker that survives realms (iframes, other

@@ -78,8 +78,8 @@ export interface Sender {
   /** The headers for one request (single use); `token` is the access token that a resource request carries. */
   headers(method: string, url: string, token?: string): PromiseLike<Record<string, string>>;
   /**
-   * Reads an answer (`header` reads its headers); true when the same request should be sent once more with
-   * fresh headers, as after DPoP's `use_dpop_nonce`.
+   * Reads an answer (`header` reads its headers; `sent` is what `headers` gave the request that got it);
+   * true when the same request should be sent once more with fresh headers, as after DPoP's `use_dpop_nonce`.
    */
-  answered(url: string, status: number, header: (name: string) => string | null, body: unknown): boolean;
+  answered(url: string, status: number, header: (name: string) => string | null, body: unknown, sent: Record<string, string>): boolean;
 }

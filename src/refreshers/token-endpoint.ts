@@ -51,13 +51,15 @@ const PLAIN = ['grant_type', 'client_id', 'scope', 'token_type_hint', 'redirect_
 export async function postForm(url: string, form: Record<string, string>, fetchOption: typeof fetch | undefined, endpoint: string, sender?: Sender): Promise<EndpointAnswer> {
   const secrets = Object.keys(form).filter((name) => !PLAIN.includes(name)).map((name) => form[name]);
   for (let attempt = 0; ; attempt++) {
+    // Before the request: a sender that cannot make its headers (no DPoP key) rejects with its own error, and nothing is sent.
+    const sent: Record<string, string> = sender ? await sender.headers('POST', url) : {};
     let status: number;
     let text: string;
     let header: (name: string) => string | null;
     try {
       const response = await (fetchOption ?? fetch)(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...(sender && await sender.headers('POST', url)) },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...sent },
         body: new URLSearchParams(form).toString(),
         credentials: 'omit',
         cache: 'no-store',
@@ -71,7 +73,7 @@ export async function postForm(url: string, form: Record<string, string>, fetchO
     }
     const parsed = parseJson(text);
     const body = isJsonObject(parsed) ? parsed : null;
-    if (sender?.answered(url, status, header, body) && attempt === 0) continue;
+    if (sender?.answered(url, status, header, body, sent) && attempt === 0) continue;
     const { error, error_description } = explain(body, secrets) ?? {};
     return { status, body, cause: { status, ...(error !== undefined && { error }), ...(error_description !== undefined && { error_description }) } };
   }
