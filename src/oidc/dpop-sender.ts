@@ -1,8 +1,7 @@
 import { isAuthTokensError } from '../core/errors';
 import { decodeJwt } from '../core/jwt';
 import type { Sender } from '../core/types';
-import { isJsonObject, parseJson } from '../core/values';
-import { textOfBase64url } from './base64url';
+import { isJsonObject } from '../core/values';
 import { isNonceChallenge } from './dpop-challenge';
 import { dpopClock, type DpopClock } from './dpop-clock';
 import { subtleOf, unavailable } from './dpop-key';
@@ -30,8 +29,8 @@ const headerIn = (headers: Record<string, string> | undefined, name: string): st
 
 /** The nonce a proof of this sender carried, read back out of its payload. */
 function nonceOf(proof: string | undefined): string | undefined {
-  const payload = parseJson(textOfBase64url(proof?.split('.')[1] ?? ''));
-  return isJsonObject(payload) && typeof payload.nonce === 'string' ? payload.nonce : undefined;
+  const nonce = decodeJwt(proof)?.nonce;
+  return typeof nonce === 'string' ? nonce : undefined;
 }
 
 /**

@@ -1,7 +1,5 @@
 // PKCE (RFC 7636) and the other random values of a login attempt.
-
-const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+import { base64url } from './base64url';
 
 /**
  * 32 random bytes as base64url: 43 characters of the unreserved set, as RFC 7636 asks of a verifier
