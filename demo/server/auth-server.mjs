@@ -180,8 +180,14 @@ function countRefreshes(provider, stats, log) {
       log(`[auth] ${ctx.oidc?.params?.grant_type ?? 'token'} grant: use_dpop_nonce (${err.error_description})`);
       return;
     }
-    if (!refreshTokenSent(ctx)) return;
+    // invalid_grant tells the client only "grant request is invalid"; the reason ("failed jkt verification",
+    // "DPoP proof JWT Replay detected", ...) is in error_detail.
+    const reason = `${err.error} (${err.error_detail ?? err.error_description})`;
+    if (!refreshTokenSent(ctx)) {
+      log(`[auth] ${ctx.oidc?.params?.grant_type ?? 'token'} grant: ${reason}`);
+      return;
+    }
     if (err.error === 'invalid_grant') stats.counters.invalidGrants += 1;
-    log(`[auth] refresh_token grant: ${err.error} (${err.error_description})`);
+    log(`[auth] refresh_token grant: ${reason}`);
   });
 }
