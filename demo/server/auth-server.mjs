@@ -66,6 +66,8 @@ export async function createAuthServer({ issuer, appUrl, apiAudience, accessToke
     responseTypes: ['code'],
     clientBasedCORS: (_ctx, origin) => origin === appUrl,
     // Public client: every refresh spends its token. Reuse then revokes the grant (no grace period).
+    // Said outright because the default would not rotate DPoP-bound refresh tokens of a public client
+    // (lib/helpers/defaults.js: only unbound ones, or past 70% of their life).
     rotateRefreshToken: true,
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? accessTokenTtl,
@@ -84,6 +86,15 @@ export async function createAuthServer({ issuer, appUrl, apiAudience, accessToke
     interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      // Sender-constrained tokens (RFC 9449). A request with a DPoP header gets tokens bound to the proof's
+      // key (`cnf.jkt`, and a refresh token that only that key can spend); a request without one gets bearer
+      // tokens exactly as before, since the provider looks at requireNonce only when a proof is present
+      // (lib/helpers/validate_dpop.js). The nonce secret is new on every start, like the signing key.
+      // Nonces are always required so that every client meets the use_dpop_nonce path; the provider checks
+      // them before it looks up the code or refresh token, so a nonce challenge spends neither.
+      // CORS: the token endpoint's preflight echoes the requested headers (DPoP included), and its answers
+      // expose DPoP-Nonce and WWW-Authenticate once a nonceSecret is set (lib/helpers/initialize_app.js).
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       revocation: {
         enabled: true,
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
@@ -148,6 +159,9 @@ async function offlineAccessImpliesConsent(ctx, next) {
 /**
  * Events rather than a middleware reading the body: the provider parses the body itself, and its events
  * fire with the parsed parameters for successes and failures alike.
+ * A use_dpop_nonce answer (any grant) is counted apart, as `tokenNonceChallenges`, and not as a refresh: the
+ * provider refuses it before it looks the refresh token up, so nothing was spent and the client sends the
+ * same grant again.
  */
 function countRefreshes(provider, stats, log) {
   const refreshTokenSent = (ctx) => {
@@ -161,8 +175,19 @@ function countRefreshes(provider, stats, log) {
     if (refreshTokenSent(ctx)) log('[auth] refresh_token grant: ok, token rotated');
   });
   provider.on('grant.error', (ctx, err) => {
-    if (!refreshTokenSent(ctx)) return;
+    if (err.error === 'use_dpop_nonce') {
+      stats.counters.tokenNonceChallenges += 1;
+      log(`[auth] ${ctx.oidc?.params?.grant_type ?? 'token'} grant: use_dpop_nonce (${err.error_description})`);
+      return;
+    }
+    // invalid_grant tells the client only "grant request is invalid"; the reason ("failed jkt verification",
+    // "DPoP proof JWT Replay detected", ...) is in error_detail.
+    const reason = `${err.error} (${err.error_detail ?? err.error_description})`;
+    if (!refreshTokenSent(ctx)) {
+      log(`[auth] ${ctx.oidc?.params?.grant_type ?? 'token'} grant: ${reason}`);
+      return;
+    }
     if (err.error === 'invalid_grant') stats.counters.invalidGrants += 1;
-    log(`[auth] refresh_token grant: ${err.error} (${err.error_description})`);
+    log(`[auth] refresh_token grant: ${reason}`);
   });
 }

@@ -71,10 +71,14 @@ function formsOf(html, baseUrl) {
  * @param {'allow' | 'deny'} [o.consent='allow']  the consent page's button; 'deny' ends in an error
  *   (`login flow: access_denied: ...`) at the redirect URI
  * @param {CookieJar} [o.jar]  pass one to keep the provider session afterwards (e.g. to log out)
+ * @param {import('./dpop-client.mjs').DpopClient} [o.dpop]  log in with DPoP: the authorization request
+ *   names the key (`dpop_jkt`, RFC 9449 section 10) and the code exchange carries a proof (retried once on
+ *   use_dpop_nonce), so the tokens come back bound to that key (`token_type: 'DPoP'`)
+ * @param {string | false} [o.dpopJkt]  with `dpop`: another `dpop_jkt` to send, or false to send none
  * @returns {Promise<{ access_token: string, refresh_token?: string, id_token?: string, expires_in: number,
  *   token_type: string, scope?: string }>} the token endpoint's JSON, as sent
  */
-export async function loginWithPassword({ authUrl, appUrl, clientId, login, password = 'any password', scope = DEFAULT_SCOPE, prompt = 'consent', consent = 'allow', jar = new CookieJar() }) {
+export async function loginWithPassword({ authUrl, appUrl, clientId, login, password = 'any password', scope = DEFAULT_SCOPE, prompt = 'consent', consent = 'allow', jar = new CookieJar(), dpop, dpopJkt = dpop?.thumbprint }) {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const redirectUri = `${appUrl}/callback`;
@@ -88,6 +92,7 @@ export async function loginWithPassword({ authUrl, appUrl, clientId, login, pass
     ...(prompt ? { prompt } : {}),
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
+    ...(dpop && dpopJkt ? { dpop_jkt: dpopJkt } : {}),
   }).toString();
 
   let url = authorize.href;
@@ -120,7 +125,7 @@ export async function loginWithPassword({ authUrl, appUrl, clientId, login, pass
   }
   if (!code) throw new Error('login flow: no authorization code after following the provider\'s pages');
 
-  const token = await fetch(`${authUrl}/oauth/token`, {
+  const token = await (dpop ? dpop.fetch.bind(dpop) : fetch)(`${authUrl}/oauth/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: appUrl },
     body: new URLSearchParams({

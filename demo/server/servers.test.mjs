@@ -433,7 +433,8 @@ describe('API test endpoints', () => {
     await callApi();
     await resetStats();
     assert.deepEqual(await stats(), {
-      refreshes: 0, invalidGrants: 0, droppedRefreshes: 0, answered503: 0, apiOk: 0, apiUnauthorized: 0, distinctRefreshTokens: 0,
+      refreshes: 0, invalidGrants: 0, droppedRefreshes: 0, answered503: 0, apiOk: 0, apiUnauthorized: 0,
+      apiDpopOk: 0, apiNonceChallenges: 0, tokenNonceChallenges: 0, distinctRefreshTokens: 0,
     });
   });
 });
@@ -492,7 +493,10 @@ describe('token endpoint faults (the bench\'s soak)', () => {
       assert.ok(after.body.refresh_token);
       assert.deepEqual(
         await ownStats(),
-        { refreshes: 1, invalidGrants: 0, droppedRefreshes: 1, answered503: 1, apiOk: 0, apiUnauthorized: 0, distinctRefreshTokens: 1 },
+        {
+          refreshes: 1, invalidGrants: 0, droppedRefreshes: 1, answered503: 1, apiOk: 0, apiUnauthorized: 0,
+          apiDpopOk: 0, apiNonceChallenges: 0, tokenNonceChallenges: 0, distinctRefreshTokens: 1,
+        },
       );
     });
   });

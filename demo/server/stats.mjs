@@ -7,8 +7,13 @@ export function createStats() {
   // live credentials in memory longer than the provider does.
   const refreshTokenDigests = new Set();
   // `refreshes` are the refresh_token grants the provider processed; the injected faults (faults.mjs) never
-  // reach it and are counted apart.
-  const counters = { refreshes: 0, invalidGrants: 0, droppedRefreshes: 0, answered503: 0, apiOk: 0, apiUnauthorized: 0 };
+  // reach it and are counted apart. DPoP nonce challenges (a 400 use_dpop_nonce from the token endpoint, a
+  // 401 use_dpop_nonce from the API) are neither failures nor refreshes: they have counters of their own, and
+  // `apiUnauthorized` leaves them out. `apiDpopOk` is the share of `apiOk` that came with a DPoP proof.
+  const counters = {
+    refreshes: 0, invalidGrants: 0, droppedRefreshes: 0, answered503: 0, apiOk: 0, apiUnauthorized: 0,
+    apiDpopOk: 0, apiNonceChallenges: 0, tokenNonceChallenges: 0,
+  };
 
   return {
     counters,
