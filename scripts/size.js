@@ -6,15 +6,16 @@
 // runtime), shorter degradation messages and less repeated logic took it to 7,608 (20,243 to 19,077 bytes
 // minified). The login (`login()`, `completeLogin()`, `logout({ endSession })`, the redirect URI's path kept
 // public by the guard, a warning when the provider session cannot be ended) put 395 back: 8,003. The
-// login's own code (discovery, PKCE, attempts, id-token checks) is in the oidc entry: 1,665 to 4,295.
+// login's own code (discovery, PKCE, attempts, id-token checks) is in the oidc entry: 1,665 to 4,322. The
+// token-endpoint calls' sender seam is in the auth0 entry too, which shares them: 2,053.
 const fs = require('fs');
 const zlib = require('zlib');
 const path = require('path');
 
 const BUDGETS = {
   'angular-auth-tokens.umd.js': 8003 + 256,
-  'angular-auth-tokens-auth0.umd.js': 2046 + 256,
-  'angular-auth-tokens-oidc.umd.js': 4295 + 256,
+  'angular-auth-tokens-auth0.umd.js': 2053 + 256,
+  'angular-auth-tokens-oidc.umd.js': 4322 + 256,
 };
 let failed = false;
 for (const [file, budget] of Object.entries(BUDGETS)) {
