@@ -47,8 +47,8 @@ export interface AuthTokensService {
   /** With a `login` configured: starts a login attempt and navigates to the provider; rejects `login_failed` before navigating. */
   login(options?: LoginOptions): IPromise<void>;
   /**
-   * On the redirect URI: checks the callback (default: the page's URL, whose callback parameters it removes),
-   * exchanges the code once, starts the session as `setSession` does (profile: the id token's claims), and
+   * On the redirect URI: checks the callback (default: the one `oidcClient()` took out of the page's URL, or
+   * else the page's URL, whose callback parameters it then removes), exchanges the code once, starts the session as `setSession` does (profile: the id token's claims), and
    * resolves with the safe `returnTo`. Rejects `login_failed` and changes nothing when anything does not check out.
    */
   completeLogin(url?: string): IPromise<string>;
