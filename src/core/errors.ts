@@ -39,14 +39,13 @@ const EXPLAINING = ['status', 'statusCode', 'error', 'error_description', 'code'
  */
 export function explain(reason: unknown, secrets: ReadonlyArray<string | null> = []): Record<string, string | number> | undefined {
   if (!isRecord(reason)) return undefined;
+  // The secret as sent in a form too: a server may echo the body it was given.
+  const forms = secrets.flatMap((secret) => (secret ? [secret, encodeURIComponent(secret)] : []));
   const kept: Record<string, string | number> = {};
   for (const field of EXPLAINING) {
-    let value = reason[field];
-    // The secret as sent in a form too: a server may echo the body it was given.
-    for (const secret of secrets) {
-      for (const form of secret ? [secret, encodeURIComponent(secret)] : []) if (typeof value === 'string') value = value.split(form).join('[redacted]');
-    }
-    if (typeof value === 'number' || typeof value === 'string') kept[field] = value;
+    const value = reason[field];
+    if (typeof value === 'number') kept[field] = value;
+    else if (typeof value === 'string') kept[field] = forms.reduce((text, form) => text.split(form).join('[redacted]'), value);
   }
   return kept;
 }

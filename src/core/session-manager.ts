@@ -90,14 +90,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return canRenew(session, refresher) ? session : null;
   };
   const scheduler = createRenewalScheduler({
-    // renewBeforeSeconds and minValiditySeconds; the other settings are not the scheduler's business.
-    ...settings,
     ...options.timers,
     now,
     renewable,
     retryAt: coordinator.retryAt,
     renew: () => renewed(currentToken()),
     subscribe: (listener) => manager.subscribe((event) => listener(event.type === 'refreshed')),
+    renewBeforeSeconds: settings.renewBeforeSeconds,
+    minValiditySeconds: settings.minValiditySeconds,
   });
 
   /** Another tab logged in, renewed or logged out: storage already shows it. */
