@@ -1,7 +1,7 @@
 import { AuthTokensError, explain, isAuthTokensError } from '../core/errors';
 import { safeReturnTo } from '../core/paths';
 import type { Login, LoginOptions, LoginResult, Sender } from '../core/types';
-import { isSuccess, postForm, tokenResponseOf } from '../refreshers/token-endpoint';
+import { isSuccess, postForm, quotedCode, tokenResponseOf } from '../refreshers/token-endpoint';
 import { ATTEMPT_LIFE_MS, saveAttempt, takeAttempt } from './attempts';
 import type { EndpointLookup } from './discovery';
 import { idTokenClaims } from './id-token';
@@ -26,9 +26,6 @@ const failed = (message: string, cause?: unknown) => new AuthTokensError('login_
 /** A login_failed for whatever went wrong on the way: its own, a discovery failure's (same words), or `message`. */
 const asLoginFailed = (error: unknown, message: string): AuthTokensError =>
   isAuthTokensError(error) ? (error.code === 'login_failed' ? error : failed(error.message, error.cause)) : failed(message, explain(error));
-
-/** The code only when it looks like one: a callback URL may be forged, and its text must not speak for the package. */
-const quoted = (code: string | undefined) => (code !== undefined && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? ` (${code})` : '');
 
 /**
  * When `window` shows the redirect URI with a `state` (the provider's answer, a code or an error), takes
@@ -100,7 +97,7 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
     if (error !== null) {
       const description = params.get('error_description');
       // The provider's words only for a callback of a real attempt: anyone can make a link with an error in it.
-      throw failed(`The server did not log the user in${quoted(error)}.`,
+      throw failed(`The server did not log the user in${quotedCode(error)}.`,
         attempt ? { error, ...(description !== null && { error_description: description }) } : undefined);
     }
     if (attempt === null || attempt.clientId !== clientId) {
@@ -123,7 +120,7 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
     }
     const { status, body, cause } = answer;
     if (!isSuccess(status) || !body || typeof body.error === 'string') {
-      throw failed(`The token endpoint refused the authorization code: ${status}${quoted(cause.error as string | undefined)}.`, cause);
+      throw failed(`The token endpoint refused the authorization code: ${status}${quotedCode(cause.error)}.`, cause);
     }
     const response = tokenResponseOf(body, true);
     if (response.accessToken === undefined) throw failed('The token endpoint answered without an access token.', { status });

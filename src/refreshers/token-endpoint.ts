@@ -21,6 +21,12 @@ export const isTransientStatus = (status: number): boolean => status >= 500 || s
 const PASSING = ['temporarily_unavailable', 'server_error', 'use_dpop_nonce'];
 
 /**
+ * ` (code)` when `code` looks like an OAuth 2.0 error code, else nothing: a server (or a forged callback
+ * URL) may put any text there, and it must not speak in the package's messages.
+ */
+export const quotedCode = (code: unknown): string => (typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? ` (${code})` : '');
+
+/**
  * The error for a token endpoint's answer that is no success, `error` being its OAuth 2.0 (or auth0-js)
  * error code. RFC 6749 says a spent or revoked refresh token gets `invalid_grant`, but servers in use
  * answer otherwise (one answers `400 invalid_request` "Token has been revoked"): a 400, 401 or 403 with an
@@ -30,8 +36,7 @@ const PASSING = ['temporarily_unavailable', 'server_error', 'use_dpop_nonce'];
 export function failureOf(status: number, error: unknown, cause: Record<string, string | number>): AuthTokensError {
   if (typeof error === 'string' && status >= 400 && !isTransientStatus(status)) {
     if (![400, 401, 403].includes(status)) return toAuthTokensError(cause);
-    // The code goes into the message only when it looks like one: a server may echo anything there.
-    if (!PASSING.includes(error)) return new AuthTokensError('login_required', `The server refused the refresh token${/^[a-z][a-z0-9_]{0,63}$/.test(error) ? ` (${error})` : ''}.`, cause);
+    if (!PASSING.includes(error)) return new AuthTokensError('login_required', `The server refused the refresh token${quotedCode(error)}.`, cause);
   }
   return new AuthTokensError('refresh_failed', `The token endpoint answered ${status}; the session is kept.`, cause);
 }
