@@ -1,5 +1,5 @@
 import { AuthTokensError, explain } from '../core/errors';
-import { base64url } from './base64url';
+import { sha256Base64url } from './base64url';
 
 /** The public half of a P-256 key as a JWK: only what RFC 7638 hashes, and what a proof's header shows. */
 export interface PublicJwk {
@@ -78,5 +78,5 @@ export async function dpopKeyOf(crypto: Crypto | undefined, pair: CryptoKeyPair)
  */
 export async function thumbprintOf(crypto: Crypto | undefined, { crv, kty, x, y }: PublicJwk): Promise<string> {
   const canonical = JSON.stringify({ crv, kty, x, y });
-  return base64url(new Uint8Array(await subtleOf(crypto).digest('SHA-256', new TextEncoder().encode(canonical))));
+  return sha256Base64url(subtleOf(crypto), canonical);
 }

@@ -1,4 +1,4 @@
-import { base64url, base64urlOfText } from './base64url';
+import { base64url, base64urlOfText, sha256Base64url } from './base64url';
 import type { DpopKey } from './dpop-key';
 import { randomString } from './pkce';
 
@@ -22,7 +22,7 @@ export const htuOf = (url: URL): string => url.origin + url.pathname;
 
 /** The `ath` of an access token: base64url SHA-256 of its ASCII (RFC 9449, section 4.2). */
 export async function athOf(crypto: Crypto, token: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))));
+  return sha256Base64url(crypto.subtle, token);
 }
 
 /**

@@ -1,5 +1,5 @@
 // PKCE (RFC 7636) and the other random values of a login attempt.
-import { base64url } from './base64url';
+import { base64url, sha256Base64url } from './base64url';
 
 /**
  * 32 random bytes as base64url: 43 characters of the unreserved set, as RFC 7636 asks of a verifier
@@ -9,5 +9,5 @@ export const randomString = (crypto: Crypto): string => base64url(crypto.getRand
 
 /** The S256 code challenge: base64url(SHA-256(verifier)). */
 export async function challengeOf(crypto: Crypto, verifier: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  return sha256Base64url(crypto.subtle, verifier);
 }
