@@ -67,6 +67,18 @@ describe('dpopSender', () => {
       expect(JSON.stringify(headers)).not.toContain('at-secret');
     });
 
+    it("work out an access token's ath once, not per request, and again for the next token", async () => {
+      const digest = spyOn(crypto.subtle, 'digest').and.callThrough();
+      const athOfProof = async (token: string) => claimsOf((await sender.headers('GET', API, token)).DPoP).ath;
+
+      const [first, second] = [await athOfProof(ACCESS_TOKEN), await athOfProof(ACCESS_TOKEN)];
+      const renewed = await athOfProof(`${ACCESS_TOKEN}-2`);
+
+      expect(second).toBe(first);
+      expect(renewed).not.toBe(first);
+      expect(digest).toHaveBeenCalledTimes(2);
+    });
+
     it('resolve a path against the page, as the request does', async () => {
       expect((await proofIn(await sender.headers('GET', '/api/things?x=1'))).htu).toBe(`${location.origin}/api/things`);
     });

@@ -46,8 +46,8 @@ function issuedAt(status: number, body: unknown): number | undefined {
 
 /**
  * Presents tokens with DPoP (RFC 9449): each request gets a fresh proof signed with the key from `key`,
- * which must answer from memory (`dpopKeyHolder`). Per proof: one ECDSA signature, and with a `token` one
- * SHA-256 digest for `ath`; no storage read, no key export. Answers teach it the servers' nonces (per
+ * which must answer from memory (`dpopKeyHolder`). Per proof: one ECDSA signature; one SHA-256 digest for
+ * `ath` per access token, not per request; no storage read, no key export. Answers teach it the servers' nonces (per
  * origin) and the server's clock (from the tokens it issues), and a nonce challenge that one retry can
  * answer asks for that retry. Headers reject `dpop_unavailable` when no proof can be made: a request is
  * never sent without one.
@@ -55,11 +55,18 @@ function issuedAt(status: number, body: unknown): number | undefined {
 export function dpopSender(key: DpopKeySource, options: DpopSenderOptions = {}): Sender {
   const { crypto = globalThis.crypto, nonces = dpopNonces(), clock = dpopClock() } = options;
 
+  // Every request carries the same access token until it is renewed: its `ath` is worked out once.
+  let lastAth: [token: string, ath: string] | null = null;
+  const athFor = async (token: string) => {
+    if (lastAth?.[0] !== token) lastAth = [token, await athOf(crypto, token)];
+    return lastAth[1];
+  };
+
   async function headers(method: string, url: string, token?: string): Promise<Record<string, string>> {
     const target = absolute(url);
     try {
       subtleOf(crypto);
-      const [pair, ath] = await Promise.all([key(), token === undefined ? undefined : athOf(crypto, token)]);
+      const [pair, ath] = await Promise.all([key(), token === undefined ? undefined : athFor(token)]);
       return { DPoP: await makeProof(crypto, pair, { htm: method, htu: target.href, iat: clock.now(), nonce: nonces.get(target.href), ath }) };
     } catch (error) {
       throw isAuthTokensError(error) ? error : unavailable('A DPoP proof could not be made.', error, [token ?? null]);
