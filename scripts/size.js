@@ -5,17 +5,18 @@
 // returnTo, put 157 back (7,941). Wrapping webpack's ES module output in a hand-written UMD (no module
 // runtime), shorter degradation messages and less repeated logic took it to 7,608 (20,243 to 19,077 bytes
 // minified). The login (`login()`, `completeLogin()`, `logout({ endSession })`, the redirect URI's path kept
-// public by the guard, a warning when the provider session cannot be ended) put 395 back: 8,003. The
-// login's own code (discovery, PKCE, attempts, id-token checks) is in the oidc entry: 1,665 to 4,322. The
-// token-endpoint calls' sender seam is in the auth0 entry too, which shares them: 2,053.
+// public by the guard, a warning when the provider session cannot be ended) put 395 back: 8,003; redacting causes
+// with the secrets' forms worked out once, and naming the scheduler's two settings, 18 more: 8,021. The
+// login's own code (discovery, PKCE, attempts, id-token checks) is in the oidc entry: 1,665 to 4,331. The
+// token-endpoint calls' sender seam is in the auth0 entry too, which shares them: 2,067.
 const fs = require('fs');
 const zlib = require('zlib');
 const path = require('path');
 
 const BUDGETS = {
-  'angular-auth-tokens.umd.js': 8003 + 256,
-  'angular-auth-tokens-auth0.umd.js': 2053 + 256,
-  'angular-auth-tokens-oidc.umd.js': 4322 + 256,
+  'angular-auth-tokens.umd.js': 8021 + 256,
+  'angular-auth-tokens-auth0.umd.js': 2067 + 256,
+  'angular-auth-tokens-oidc.umd.js': 4331 + 256,
 };
 let failed = false;
 for (const [file, budget] of Object.entries(BUDGETS)) {
