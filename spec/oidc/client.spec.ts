@@ -30,13 +30,12 @@ describe('oidcClient', () => {
     expect(client.sender).toBeUndefined();
   });
 
-  it('refuses options without issuer, clientId or redirectUri, an issuer that is not https, and dpop, which this version lacks', () => {
+  it('refuses options without issuer, clientId or redirectUri and an issuer that is not https', () => {
     for (const missing of ['issuer', 'clientId', 'redirectUri'] as const) {
       expect(() => oidcClient(options({ [missing]: '' }))).withContext(missing).toThrowError(TypeError, new RegExp(missing));
     }
     expect(() => oidcClient(options({ issuer: 'http://id.example.com' }))).toThrowError(TypeError, /https/);
     // A JavaScript app can pass it; bearer tokens in its place would be a silent downgrade.
-    expect(() => oidcClient({ ...options(), dpop: true } as OidcClientOptions)).toThrowError(TypeError, /dpop/);
   });
 
   describe('made on the page the provider called back to', () => {

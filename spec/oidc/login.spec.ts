@@ -1,9 +1,12 @@
 import { AuthTokensError } from '../../src/core/errors';
-import type { Login, Sender } from '../../src/core/types';
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
+import type { Login } from '../../src/core/types';
+import { dpopBinding, type DpopBinding } from '../../src/oidc/dpop';
 import { endpointLookup } from '../../src/oidc/discovery';
 import { oidcLogin, type LoginSettings } from '../../src/oidc/login';
 import { challengeOf } from '../../src/oidc/pkce';
 import { expectErrorWithout, rejectionOf } from '../helpers/errors';
+import { deleteDatabase } from '../helpers/fakes';
 import { makeJwt } from '../helpers/jwt';
 
 describe('oidcLogin', () => {
@@ -28,9 +31,9 @@ describe('oidcLogin', () => {
     makeJwt({ iss: ISSUER, aud: 'spa', sub: 'u1', name: 'Ada', iat: NOW / 1000, exp: NOW / 1000 + 300, nonce, ...extra });
   const tokens = (extra: object = {}) => ({ access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN, token_type: 'Bearer', expires_in: 30, id_token: idToken(), ...extra });
 
-  function makeLogin(options: Partial<LoginSettings> = {}, sender?: Sender): Login {
+  function makeLogin(options: Partial<LoginSettings> = {}, dpop?: DpopBinding): Login {
     const merged = { ...settings, ...options };
-    return oidcLogin(merged, endpointLookup(ISSUER, {}, merged.fetch), () => now, null, sender);
+    return oidcLogin(merged, endpointLookup(ISSUER, {}, merged.fetch), () => now, null, dpop);
   }
 
   /** The last authorization URL's parameters. */
@@ -324,22 +327,117 @@ describe('oidcLogin', () => {
       expect(error.message).toBe('The token endpoint is not an https URL.');
       expect(fetchSpy).toHaveBeenCalledTimes(1);
     });
+  });
 
-    it('sends the code exchange through a sender, and once more when it asks', async () => {
-      const sender: Sender = {
-        scheme: 'DPoP',
-        headers: jasmine.createSpy('headers').and.callFake(async () => ({ DPoP: `proof-${fetchSpy.calls.count()}` })),
-        answered: jasmine.createSpy('answered').and.returnValues(true, false),
-      };
-      login = makeLogin({ fetch: fetchSpy }, sender);
-      const answers = [() => json(400, { error: 'use_dpop_nonce' }), () => json(200, tokens())];
-      tokenAnswer = async () => answers.shift()!();
+  describe('with DPoP', () => {
+    let binding: DpopBinding;
 
-      await completed();
-
+    /** The proof the token endpoint got with the `index`th code exchange, verified with the key in its header, and that key's thumbprint. */
+    async function exchangeProof(index = 0) {
       const exchanges = fetchSpy.calls.all().filter((call) => String(call.args[0]) === `${ISSUER}/token`);
-      expect(exchanges.map((call) => (call.args[1]?.headers as Record<string, string>).DPoP)).toEqual(['proof-1', 'proof-2']);
-      expect(sender.headers).toHaveBeenCalledWith('POST', `${ISSUER}/token`);
+      const proof = (exchanges[index].args[1]?.headers as Record<string, string>).DPoP;
+      const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'], currentDate: new Date(now) });
+      return { payload, jkt: await calculateJwkThumbprint(protectedHeader.jwk!) };
+    }
+    const complete = (state: string) => login.complete(callback({ code: CODE, state }), win);
+    const completed = async () => complete((await start()).get('state')!);
+
+    beforeEach(async () => {
+      await deleteDatabase('authTokens-dpop');
+      (win as { indexedDB?: IDBFactory }).indexedDB = indexedDB;
+      binding = dpopBinding(crypto, () => now);
+      binding.sender.attach!({ storage: 'localStorage', key: 'token', window: win });
+      login = makeLogin({ fetch: fetchSpy }, binding);
+      tokenAnswer = async () => json(200, tokens({ token_type: 'DPoP' }));
+    });
+    afterAll(() => deleteDatabase('authTokens-dpop'));
+
+    it('names the attempt key with dpop_jkt, proves the code exchange with it, and makes it the session key', async () => {
+      const params = await start();
+      const jkt = params.get('dpop_jkt')!;
+      expect(jkt).toMatch(/^[\w-]{43}$/);
+      expect(await binding.thumbprint()).toBeNull();
+
+      await complete(params.get('state')!);
+
+      const { payload, jkt: proven } = await exchangeProof();
+      expect(proven).toBe(jkt);
+      expect(payload).toEqual(jasmine.objectContaining({ htm: 'POST', htu: `${ISSUER}/token`, iat: NOW / 1000 }));
+      expect(await binding.thumbprint()).toBe(jkt);
+    });
+
+    it('answers the token endpoint\'s nonce challenge with one more proof, carrying the nonce', async () => {
+      const answers = [() => new Response(JSON.stringify({ error: 'use_dpop_nonce' }), { status: 400, headers: { 'DPoP-Nonce': 'n-1' } }),
+        () => json(200, tokens({ token_type: 'DPoP' }))];
+      tokenAnswer = async () => answers.shift()!();
+      await completed();
+      expect((await exchangeProof(0)).payload.nonce).toBeUndefined();
+      expect((await exchangeProof(1)).payload.nonce).toBe('n-1');
+    });
+
+    it('gives each attempt a key of its own: two tabs logging in at once never share one', async () => {
+      const first = await start();
+      const second = await start();
+      expect(first.get('dpop_jkt')).not.toBe(second.get('dpop_jkt'));
+
+      await complete(second.get('state')!);
+      expect((await exchangeProof(0)).jkt).toBe(second.get('dpop_jkt')!);
+      tokenAnswer = async () => json(200, tokens({ token_type: 'DPoP', id_token: idToken({}, first.get('nonce')!) }));
+      await complete(first.get('state')!);
+      expect((await exchangeProof(1)).jkt).toBe(first.get('dpop_jkt')!);
+      // The callback that completed last names the session's key.
+      expect(await binding.thumbprint()).toBe(first.get('dpop_jkt'));
+    });
+
+    it('refuses an answer that is not DPoP-bound, and the old session keeps its key', async () => {
+      const old = (await start()).get('state')!;
+      await complete(old);
+      const kept = await binding.thumbprint();
+      tokenAnswer = async () => json(200, tokens({ token_type: 'Bearer' }));
+
+      const error = await rejectionOf(completed());
+
+      expect(error.code).toBe('login_failed');
+      expect(error.message).toBe('The token endpoint answered with tokens that are not DPoP-bound.');
+      expect(await binding.thumbprint()).toBe(kept);
+    });
+
+    it('keeps the old session and its key when the callback fails', async () => {
+      await complete((await start()).get('state')!);
+      const kept = await binding.thumbprint();
+      tokenAnswer = async () => json(400, { error: 'invalid_grant' });
+      expect((await rejectionOf(completed())).code).toBe('login_failed');
+      expect(await binding.thumbprint()).toBe(kept);
+    });
+
+    it('rejects dpop_unavailable before navigating when IndexedDB fails, and keeps no attempt', async () => {
+      const failing = { open: () => { throw new DOMException('blocked', 'SecurityError'); } } as unknown as IDBFactory;
+      (win as { indexedDB?: IDBFactory }).indexedDB = failing;
+      const error = await rejectionOf(login.start({}, win));
+      expect(error.code).toBe('dpop_unavailable');
+      expect(Object.keys(sessionStorage).filter((key) => key.startsWith('authTokens:login:'))).toEqual([]);
+    });
+
+    it('rejects dpop_unavailable without WebCrypto, before anything is stored', async () => {
+      login = makeLogin({ fetch: fetchSpy }, dpopBinding(undefined, () => now));
+      expect((await rejectionOf(start())).code).toBe('dpop_unavailable');
+    });
+
+    it('does not spend the code when the attempt\'s key is gone', async () => {
+      const { state } = Object.fromEntries(await start());
+      await deleteDatabase('authTokens-dpop');
+      const error = await rejectionOf(complete(state));
+      expect(error.code).toBe('dpop_unavailable');
+      expect(fetchSpy.calls.all().filter((call) => String(call.args[0]) === `${ISSUER}/token`)).toEqual([]);
+    });
+
+    it('does not spend the code when the sender was never given to configure', async () => {
+      binding = dpopBinding(crypto, () => now);
+      login = makeLogin({ fetch: fetchSpy }, binding);
+      const error = await rejectionOf(completed());
+      expect(error.code).toBe('login_failed');
+      expect(error.message).toContain('configure({ sender })');
+      expect(fetchSpy.calls.all().filter((call) => String(call.args[0]) === `${ISSUER}/token`)).toEqual([]);
     });
   });
 

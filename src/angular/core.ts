@@ -63,6 +63,16 @@ export class AuthTokensCoreProvider {
       } : undefined,
       timers: { events: { target: $window, document: $window.document } },
     });
+    const { sender } = settings;
+    if (sender) {
+      sender.attach?.({ storage: settings.storage, key: keys.token, window: $window });
+      manager.subscribe((event) => {
+        // A session that ends here takes its key along; another tab's login or logout may have changed it.
+        if (event.type === 'sessionExpired' || (event.type === 'loggedOut' && !event.otherTab)) sender.sessionChanged?.('ended');
+        else if ('otherTab' in event) sender.sessionChanged?.('otherTab');
+        if (event.type === 'sessionExpired' && event.error.code === 'dpop_unavailable') warn(event.error.message);
+      });
+    }
     // Relative URLs resolve as the browser resolves them: against the document's base URL.
     return { manager, settings, warn, allows: urlFilter($window.location.origin, $window.document.baseURI, settings.allowedDomains) };
   }];

@@ -23,13 +23,17 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
       this.refresher = refresher;
     }
     if (rest.login && typeof rest.login.complete !== 'function') throw new TypeError('authTokens: login must be oidcClient().login.');
+    if (rest.sender && typeof rest.sender.headers !== 'function') throw new TypeError('authTokens: sender must be oidcClient({ dpop: true }).sender.');
     for (const key of SECONDS) {
       const value: unknown = rest[key];
       if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < Infinity)) {
         throw new TypeError(`authTokens: ${key} must be a number of seconds.`);
       }
     }
-    this.settings = mergeSettings(this.settings, rest);
+    const settings = mergeSettings(this.settings, rest);
+    // Id tokens are not bound to a key: an API taking them would take them from anyone.
+    if (settings.sender && settings.apiToken === 'idToken') throw new TypeError("authTokens: apiToken 'idToken' cannot be sent with a sender (DPoP binds access tokens only).");
+    this.settings = settings;
   }
 
   readonly $get = createService;

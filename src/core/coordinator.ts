@@ -150,7 +150,8 @@ export function createRefreshCoordinator({ store, lock, refresher, settings, now
     } catch (error) {
       // An app's refresher may reject with whatever its server echoed: the session's tokens are cut out.
       const failure = toAuthTokensError(error, [current.refreshToken, current.token, current.idToken]);
-      if (failure.code !== 'login_required') return failed(failure);
+      // A refused refresh token, or a lost DPoP key: nothing can renew this session any more.
+      if (failure.code !== 'login_required' && failure.code !== 'dpop_unavailable') return failed(failure);
       // Cleared inside the lock, so no other tab tries the refused token again; unless a login came meanwhile.
       return (await store.commit(read, null)) ? failed(failure, true) : overtaken(null, null);
     }

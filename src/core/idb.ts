@@ -1,9 +1,16 @@
 import { withTimeout } from './timeout';
 
-/** The package's one IndexedDB database: the shared session copy, and the fallback lock's records. */
+/** An IndexedDB database and the object stores its first version creates. */
+export interface Database {
+  name: string;
+  stores: string[];
+}
+
+/** The main entry's database: the shared session copy, and the fallback lock's records. */
 export const DB_NAME = 'authTokens';
 export const SESSIONS = 'sessions';
 export const LOCKS = 'locks';
+const SESSION_DB: Database = { name: DB_NAME, stores: [SESSIONS, LOCKS] };
 
 /**
  * How long any IndexedDB operation may take. An IndexedDB that never answers (a hung browser process, an
@@ -21,20 +28,19 @@ export const request = <T>(req: IDBRequest<T>): Promise<T> => new Promise((resol
 });
 
 /**
- * Runs `work` on one object store in one transaction, and resolves with its result once the transaction
+ * Runs `work` on one object store of `database` in one transaction, and resolves with its result once the transaction
  * has committed: only then is a write visible to other tabs. Each transaction has its own connection,
  * closed when it is done: a connection left open would block a newer version (or a test deleting the
  * database). Past `IDB_TIMEOUT_MS` it rejects; a transaction still running then is aborted, and a
  * connection that opens late is closed.
  */
 export function transact<T>(factory: IDBFactory, name: string, mode: IDBTransactionMode,
-  work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+  work: (store: IDBObjectStore) => Promise<T>, database = SESSION_DB): Promise<T> {
   // Null once timed out: a connection that opens later starts nothing.
   let tx: IDBTransaction | undefined | null;
-  const open = factory.open(DB_NAME, 1);
+  const open = factory.open(database.name, 1);
   open.onupgradeneeded = () => {
-    open.result.createObjectStore(SESSIONS);
-    open.result.createObjectStore(LOCKS);
+    for (const store of database.stores) open.result.createObjectStore(store);
   };
   const run = request(open).then(async (db) => {
     // Never the connection that holds up another tab's upgrade or deletion.

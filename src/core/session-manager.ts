@@ -12,7 +12,7 @@ import type { RefreshFunction, Session, TokenResponse } from './types';
 
 /** Every change of the session that the app hears of (the AngularJS layer broadcasts them as `authTokens:<type>`). */
 export type SessionEvent =
-  | { type: 'sessionStarted' }
+  | { type: 'sessionStarted'; otherTab?: true }
   | { type: 'refreshed'; token: string | null }
   | { type: 'refreshFailed'; error: AuthTokensError }
   | { type: 'sessionExpired'; error: AuthTokensError }
@@ -102,7 +102,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   /** Another tab logged in, renewed or logged out: storage already shows it. */
   const followOtherTab = (change: TabChange) => publish(change === 'renewed' ? { type: 'refreshed', token: currentToken() }
-    : change === 'loggedIn' ? { type: 'sessionStarted' } : { type: 'loggedOut', otherTab: true });
+    : change === 'loggedIn' ? { type: 'sessionStarted', otherTab: true } : { type: 'loggedOut', otherTab: true });
   let stopWatchingTabs: (() => void) | null = null;
 
   const manager: SessionManager = {

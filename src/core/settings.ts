@@ -1,4 +1,4 @@
-import type { Login, Revoker } from './types';
+import type { Login, Revoker, Sender } from './types';
 
 export type StorageKind = 'localStorage' | 'sessionStorage' | 'memory';
 
@@ -27,6 +27,8 @@ export interface Settings {
   revoke: Revoker | null;
   /** The redirect login that `authTokens.login()` and `completeLogin()` drive. */
   login: Login | null;
+  /** How the token is presented to resource servers (DPoP); Bearer without one. */
+  sender: Sender | null;
 }
 
 /** The stored fields, in the order they are written. */
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   apiToken: 'accessToken',
   revoke: null,
   login: null,
+  sender: null,
 };
 
 const definedOnly = <T extends object>(value: T | undefined): Partial<T> =>

@@ -82,4 +82,18 @@ export interface Sender {
    * true when the same request should be sent once more with fresh headers, as after DPoP's `use_dpop_nonce`.
    */
   answered(url: string, status: number, header: (name: string) => string | null, body: unknown, sent: Record<string, string>): boolean;
+  /** Told once, when the package starts, where the session is kept: a key-bound sender keeps its key beside it. */
+  attach?(place: SenderPlace): void;
+  /**
+   * Told of every change that may change the key: `'ended'`, the session ended in this tab (logout, or a
+   * refusal; the key goes too, once the revocation has used it); `'otherTab'`, another tab logged in or out.
+   */
+  sessionChanged?(change: 'ended' | 'otherTab'): void;
+}
+
+/** Where the session is kept: how (`storage`), under which token storage key, in which window. */
+export interface SenderPlace {
+  storage: 'localStorage' | 'sessionStorage' | 'memory';
+  key: string;
+  window: Window;
 }

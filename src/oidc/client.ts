@@ -3,7 +3,8 @@ import type { Login, RefreshFunction, Revoker, Sender } from '../core/types';
 import { refreshTokenGrant, revocationForm } from '../refreshers/oauth2';
 import { revokeAt } from '../refreshers/token-endpoint';
 import { endpointLookup, isSecureUrl, type Endpoints } from './discovery';
-import { oidcLogin, takeCallback } from './login';
+import { dpopBinding } from './dpop';
+import { isDpopType, oidcLogin, takeCallback } from './login';
 
 export interface OidcClientOptions extends Endpoints {
   /** The issuer, exactly as the server names itself; discovery is at `<issuer>/.well-known/openid-configuration`. */
@@ -19,6 +20,11 @@ export interface OidcClientOptions extends Endpoints {
   postLogoutRedirectUri?: string;
   /** Defaults to the global `fetch`, looked up on every call. */
   fetch?: typeof fetch;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): every token is bound to a key that the page can use but
+   * not copy out. Pass the client's `sender` to `configure` too.
+   */
+  dpop?: boolean;
 }
 
 /** What `authTokensProvider.configure` takes from an OpenID Connect server. */
@@ -26,8 +32,10 @@ export interface OidcClient {
   refresher: RefreshFunction;
   revoke: Revoker;
   login: Login;
-  /** How tokens are presented: undefined, so bearer tokens, until sender-constrained tokens exist. */
+  /** With `dpop: true`, how tokens are presented (`Authorization: DPoP` and a proof): for `configure({ sender })`. */
   sender?: Sender;
+  /** The RFC 7638 thumbprint of the session's DPoP key, which the tokens' `cnf.jkt` names; null without one. */
+  dpopThumbprint(): Promise<string | null>;
   /**
    * This page is the provider's callback, which the client took out of the URL when it was made. A hashbang
    * app, whose callback has no route of its own (the provider calls back to the document), completes the
@@ -48,8 +56,8 @@ export function oidcClient(options: OidcClientOptions): OidcClient {
     if (typeof value !== 'string' || value === '') throw new TypeError(`oidcClient: ${name} must be a non-empty string.`);
   }
   if (!isSecureUrl(issuer)) throw new TypeError('oidcClient: issuer must be an https URL (http only on this machine).');
-  // A JavaScript app could ask for it: sending bearer tokens instead would be a silent downgrade.
-  if ((options as { dpop?: unknown }).dpop) throw new TypeError('oidcClient: dpop is not supported by this version.');
+  const now = () => Date.now();
+  const dpop = options.dpop ? dpopBinding(globalThis.crypto, now) : undefined;
   const endpoint = endpointLookup(issuer, options, options.fetch);
   /** An endpoint the refresh and the revocation cannot do without; a server without it is reported, not skipped silently. */
   const required = async (name: 'tokenEndpoint' | 'revocationEndpoint', what: string) => {
@@ -60,11 +68,19 @@ export function oidcClient(options: OidcClientOptions): OidcClient {
   const taken = typeof window === 'undefined' ? null : takeCallback(window, redirectUri);
   return {
     calledBack: taken !== null,
-    // No scope on a refresh: the server keeps the one the refresh token was granted.
-    refresher: async (refreshToken) => refreshTokenGrant(await required('tokenEndpoint', 'token'), refreshToken, { clientId, fetch: options.fetch }),
+    async refresher(refreshToken) {
+      // No scope on a refresh: the server keeps the one the refresh token was granted.
+      const response = await refreshTokenGrant(await required('tokenEndpoint', 'token'), refreshToken, { clientId, fetch: options.fetch }, dpop?.sender);
+      // Never stored as a bearer token: the server ignored the proof.
+      if (dpop && !isDpopType(response.tokenType)) throw new AuthTokensError('invalid_response', 'The token endpoint renewed with tokens that are not DPoP-bound.');
+      return response;
+    },
     // Azure AD has no revocation endpoint: logout then says once through $log that the token was not revoked.
-    revoke: async (refreshToken) => revokeAt(await required('revocationEndpoint', 'revocation'), revocationForm(refreshToken, clientId), options.fetch),
+    revoke: async (refreshToken) => revokeAt(await required('revocationEndpoint', 'revocation'), revocationForm(refreshToken, clientId), options.fetch,
+      dpop?.revoking),
     login: oidcLogin({ ...options, scope: options.scope ?? 'openid profile offline_access', extraParams: options.extraParams ?? {} }, endpoint,
-      () => Date.now(), taken),
+      now, taken, dpop),
+    sender: dpop?.sender,
+    dpopThumbprint: async () => (dpop ? dpop.thumbprint() : null),
   };
 }

@@ -10,7 +10,7 @@ export type DpopKeySource = () => PromiseLike<DpopKey>;
  * login, a logout).
  */
 export interface DpopKeyHolder {
-  readonly key: DpopKeySource;
+  readonly key: () => Promise<DpopKey>;
   /** Replaces the key with `pair` at once: later proofs use it, and a load still under way no longer counts. */
   use(pair: CryptoKeyPair): Promise<DpopKey>;
   /** Drops the key from memory; the next proof loads it again. */

@@ -1,9 +1,10 @@
 import { AuthTokensError, explain, isAuthTokensError } from '../core/errors';
 import { safeReturnTo } from '../core/paths';
-import type { Login, LoginOptions, LoginResult, Sender } from '../core/types';
+import type { Login, LoginOptions, LoginResult } from '../core/types';
 import { isSuccess, postForm, quotedCode, tokenResponseOf } from '../refreshers/token-endpoint';
 import { ATTEMPT_LIFE_MS, saveAttempt, takeAttempt } from './attempts';
 import type { EndpointLookup } from './discovery';
+import type { DpopBinding } from './dpop';
 import { idTokenClaims } from './id-token';
 import { challengeOf, randomString } from './pkce';
 
@@ -23,9 +24,15 @@ const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_u
 
 const failed = (message: string, cause?: unknown) => new AuthTokensError('login_failed', message, cause);
 
-/** A login_failed for whatever went wrong on the way: its own, a discovery failure's (same words), or `message`. */
-const asLoginFailed = (error: unknown, message: string): AuthTokensError =>
-  isAuthTokensError(error) ? (error.code === 'login_failed' ? error : failed(error.message, error.cause)) : failed(message, explain(error));
+/** `token_type` is case-insensitive (RFC 6749, section 5.1). */
+export const isDpopType = (type: string | undefined): boolean => type?.toLowerCase() === 'dpop';
+
+/**
+ * A login_failed for whatever went wrong on the way: its own, a discovery failure's (same words), or
+ * `message`; a browser that cannot keep a DPoP key says so in its own code.
+ */
+const asLoginFailed = (error: unknown, message: string): AuthTokensError => (isAuthTokensError(error)
+  ? (error.code === 'login_failed' || error.code === 'dpop_unavailable' ? error : failed(error.message, error.cause)) : failed(message, explain(error)));
 
 /**
  * When `window` shows the redirect URI with a `state` (the provider's answer, a code or an error), takes
@@ -47,10 +54,11 @@ export function takeCallback(window: Window, redirectUri: string): string | null
 /**
  * The authorization-code flow with PKCE (RFC 6749, RFC 7636, OpenID Connect Core 1.0), redirect only.
  * `taken` is the callback taken out of the page's URL when the client was made (`takeCallback`), which
- * `complete()` reads when it is given no URL. `sender` goes with the code exchange, so that a key-bound
- * login (DPoP) adds its proof there.
+ * `complete()` reads when it is given no URL. With `dpop`, each attempt has a key of its own, named to the
+ * server by its thumbprint (`dpop_jkt`, RFC 9449 section 10) and proving the code exchange; the session
+ * takes it over only when the callback succeeds, so a failed one leaves the old session and key working.
  */
-export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now: () => number, taken: string | null, sender?: Sender): Login {
+export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now: () => number, taken: string | null, dpop?: DpopBinding): Login {
   const { issuer, clientId, redirectUri } = settings;
 
   async function start({ returnTo, prompt }: LoginOptions, window: Window): Promise<string> {
@@ -60,12 +68,15 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
       const { crypto } = window;
       const [state, verifier, nonce] = [randomString(crypto), randomString(crypto), randomString(crypto)];
       const challenge = await challengeOf(crypto, verifier);
-      saveAttempt(window.sessionStorage, state, { verifier, nonce, returnTo: safeReturnTo(returnTo) ?? '/', clientId, expiresAt: now() + ATTEMPT_LIFE_MS }, now());
+      const expiresAt = now() + ATTEMPT_LIFE_MS;
+      // The key first: a browser that cannot keep one never leaves for the provider.
+      const jkt = dpop && await dpop.startAttempt(state, expiresAt, window);
+      saveAttempt(window.sessionStorage, state, { verifier, nonce, returnTo: safeReturnTo(returnTo) ?? '/', clientId, expiresAt }, now());
       const url = new URL(authorize);
       // The extra parameters first: they may add to the request, never replace what makes it safe.
       const params: Record<string, string> = {
         ...settings.extraParams, response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: settings.scope,
-        state, nonce, code_challenge: challenge, code_challenge_method: 'S256', ...(prompt !== undefined && { prompt }),
+        state, nonce, code_challenge: challenge, code_challenge_method: 'S256', ...(prompt !== undefined && { prompt }), ...(jkt && { dpop_jkt: jkt }),
       };
       for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
       return url.href;
@@ -108,13 +119,17 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
     const code = params.get('code');
     if (!code) throw failed('The login callback carries no authorization code.');
 
+    if (dpop && !dpop.attached()) throw failed('A DPoP login needs configure({ sender }) with the same client\'s sender.');
+    // Taken (single use) before the exchange: without it the code would be spent on tokens no key can use.
+    const key = dpop && await dpop.attempt(state!, window);
+
     let answer;
     try {
       const tokenEndpoint = await endpoint('tokenEndpoint');
       if (tokenEndpoint === null) throw failed('The server has no token endpoint.');
       answer = await postForm(tokenEndpoint, {
         grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: attempt.verifier, client_id: clientId,
-      }, settings.fetch, 'token', sender);
+      }, settings.fetch, 'token', key?.sender);
     } catch (reason) {
       throw asLoginFailed(reason, 'The token endpoint could not be reached.');
     }
@@ -124,9 +139,12 @@ export function oidcLogin(settings: LoginSettings, endpoint: EndpointLookup, now
     }
     const response = tokenResponseOf(body, true);
     if (response.accessToken === undefined) throw failed('The token endpoint answered without an access token.', { status });
+    // A server that ignored the proof issued bearer tokens: storing them would be a silent downgrade.
+    if (key && !isDpopType(response.tokenType)) throw failed('The token endpoint answered with tokens that are not DPoP-bound.', { status });
     const profile = response.idToken === undefined ? null
       : idTokenClaims(response.idToken, { issuer, clientId, nonce: attempt.nonce, now: now() });
     if (profile === null && settings.scope.split(' ').includes('openid')) throw failed('The token endpoint answered without an id token.', { status });
+    await key?.adopt();
     return { response, profile, returnTo: safeReturnTo(attempt.returnTo) ?? '/' };
   }
 

@@ -1,0 +1,79 @@
+import { request, transact, type Database } from '../core/idb';
+import { isJsonObject } from '../core/values';
+
+/**
+ * Where DPoP key pairs are kept: the session's, and each login attempt's until its callback. IndexedDB is
+ * the only browser storage that holds a `CryptoKey` (by structured clone, still not extractable); with
+ * `storage: 'memory'` the session's key lives in memory, as the session does.
+ */
+export interface DpopKeyStore {
+  /** The pair kept under `id`; null when there is none, or it expired. */
+  get(id: string): Promise<CryptoKeyPair | null>;
+  /** Keeps `pair` under `id`, until `expiresAt` (epoch ms) when given; records that expired are swept then. */
+  put(id: string, pair: CryptoKeyPair, expiresAt?: number): Promise<void>;
+  /** Reads and deletes in one transaction: a login attempt's key is single use, as its state is. */
+  take(id: string): Promise<CryptoKeyPair | null>;
+  delete(id: string): Promise<void>;
+}
+
+/** The entry's own database: the main entry's stays as it was, and neither upgrades the other. */
+const DPOP_DB: Database = { name: 'authTokens-dpop', stores: ['keys'] };
+const KEYS = 'keys';
+
+interface KeyRecord {
+  pair: CryptoKeyPair;
+  expiresAt?: number;
+}
+
+/** A record as stored: anything else (garbage, a record from elsewhere) holds no key. */
+const isRecord = (value: unknown): value is KeyRecord => isJsonObject(value) && isJsonObject(value.pair)
+  && (value.expiresAt === undefined || typeof value.expiresAt === 'number');
+
+/** The key pairs in IndexedDB; `factory` null (no IndexedDB) rejects every call. */
+export function indexedDbKeyStore(factory: IDBFactory | null, now: () => number): DpopKeyStore {
+  const run = <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Promise<T> =>
+    (factory ? transact(factory, KEYS, mode, work, DPOP_DB) : Promise.reject(new Error('IndexedDB is missing.')));
+  const live = (value: unknown): CryptoKeyPair | null => (isRecord(value) && !((value.expiresAt ?? Infinity) <= now()) ? value.pair : null);
+
+  return {
+    get: (id) => run('readonly', async (store) => live(await request(store.get(id)))),
+    put: (id, pair, expiresAt) => run('readwrite', async (store) => {
+      if (expiresAt !== undefined) {
+        // Abandoned logins leave their keys behind: each new attempt sweeps the expired ones.
+        for (const [key, value] of zip(await request(store.getAllKeys()), await request(store.getAll()))) {
+          if (isRecord(value) && value.expiresAt !== undefined && value.expiresAt <= now()) store.delete(key);
+        }
+      }
+      store.put({ pair, ...(expiresAt !== undefined && { expiresAt }) } satisfies KeyRecord, id);
+    }),
+    take: (id) => run('readwrite', async (store) => {
+      const value = await request(store.get(id));
+      store.delete(id);
+      return live(value);
+    }),
+    delete: (id) => run('readwrite', async (store) => {
+      store.delete(id);
+    }),
+  };
+}
+
+const zip = <A, B>(a: A[], b: B[]): Array<[A, B]> => a.map((value, i) => [value, b[i]]);
+
+/** The key pairs in memory, for a session kept in memory: gone with the page, as the session is. */
+export function memoryKeyStore(): DpopKeyStore {
+  const pairs = new Map<string, CryptoKeyPair>();
+  return {
+    get: async (id) => pairs.get(id) ?? null,
+    put: async (id, pair) => {
+      pairs.set(id, pair);
+    },
+    take: async (id) => {
+      const pair = pairs.get(id) ?? null;
+      pairs.delete(id);
+      return pair;
+    },
+    delete: async (id) => {
+      pairs.delete(id);
+    },
+  };
+}
