@@ -35,7 +35,6 @@ describe('oidcClient', () => {
       expect(() => oidcClient(options({ [missing]: '' }))).withContext(missing).toThrowError(TypeError, new RegExp(missing));
     }
     expect(() => oidcClient(options({ issuer: 'http://id.example.com' }))).toThrowError(TypeError, /https/);
-    // A JavaScript app can pass it; bearer tokens in its place would be a silent downgrade.
   });
 
   describe('made on the page the provider called back to', () => {
