@@ -1,6 +1,7 @@
 import type { IHttpService, IIntervalService, IRootScopeService, IScope } from 'angular';
 import type { AuthTokensError, AuthTokensService } from 'angular-auth-tokens';
 import { apiIntervalMs, config } from './config';
+import type { DemoDpop } from './demo';
 import { claimsOf } from './jwt';
 
 type Mark = 'ok' | 'failed' | 'renewed';
@@ -19,18 +20,65 @@ interface ProfileScope extends IScope {
   life: { left: number; total: number; percent: number; renewAt: number } | null;
   stats: Stats;
   last: string;
+  binding: Binding;
   callApi(): void;
   logout(): void;
+  replayRefreshToken(): void;
 }
 
-profileController.$inject = ['$scope', '$rootScope', '$http', '$interval', 'authTokens'];
+/** What the page shows of the tokens' binding to the key (DPoP), and of the last replay of the refresh token. */
+interface Binding {
+  enabled: boolean;
+  /** The RFC 7638 thumbprint of the session's key, as the package reports it. */
+  keyJkt: string | null;
+  /** The access token's `cnf.jkt`: the key the provider bound it to. */
+  tokenJkt: string | null;
+  replaying: boolean;
+  refused: boolean;
+  /** What the token endpoint said to the stolen refresh token, e.g. "refused: 400 invalid_grant (...)". */
+  replay: string;
+}
+
+/**
+ * What a thief who copied the refresh token out of localStorage can do with it elsewhere: a plain
+ * refresh_token grant, with no DPoP proof (the key cannot be copied) and no cookies. The answer's words.
+ */
+async function replayWithoutKey(): Promise<string> {
+  const refreshToken = JSON.parse(localStorage.getItem('refreshToken') ?? 'null') as string | null;
+  if (!refreshToken) return 'no refresh token stored';
+  let response: Response;
+  try {
+    response = await fetch(`${config.authUrl}/oauth/token`, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: config.clientId }),
+    });
+  } catch (error) {
+    return `no answer: ${(error as Error).message}`;
+  }
+  const body = await response.json().catch(() => ({})) as { error?: string; error_description?: string };
+  if (response.ok) return `accepted (${response.status}): the refresh token is not bound to a key`;
+  return `refused: ${response.status} ${body.error ?? 'no error code'}${body.error_description ? ` (${body.error_description})` : ''}`;
+}
+
+profileController.$inject = ['$scope', '$rootScope', '$http', '$interval', 'authTokens', 'demoDpop'];
 export function profileController($scope: ProfileScope, $rootScope: IRootScopeService, $http: IHttpService, $interval: IIntervalService,
-  authTokens: AuthTokensService): void {
+  authTokens: AuthTokensService, dpop: DemoDpop): void {
   const started = Date.now();
   $scope.profile = authTokens.getProfile();
   $scope.marks = [];
   $scope.stats = window.demoStats;
   $scope.last = '';
+  $scope.binding = { enabled: dpop.enabled, keyJkt: null, tokenJkt: null, replaying: false, refused: false, replay: '' };
+  let destroyed = false;
+  const readKeyJkt = () => {
+    dpop.thumbprint().then((jkt) => {
+      if (destroyed) return;
+      $scope.binding.keyJkt = jkt;
+      $scope.$applyAsync();
+    }, () => undefined);
+  };
 
   const mark = (kind: Mark, title: string) => {
     $scope.marks.push({ kind, title: `${((Date.now() - started) / 1000).toFixed(1)} s: ${title}` });
@@ -51,6 +99,17 @@ export function profileController($scope: ProfileScope, $rootScope: IRootScopeSe
     $http.get(`${config.thirdPartyUrl}/data`).then(() => { window.demoStats.third++; });
   };
 
+  $scope.replayRefreshToken = () => {
+    $scope.binding.replaying = true;
+    replayWithoutKey().then((result) => {
+      $scope.binding.replaying = false;
+      $scope.binding.replay = result;
+      $scope.binding.refused = result.startsWith('refused');
+      mark($scope.binding.refused ? 'ok' : 'failed', `stolen refresh token ${result}`);
+      $scope.$applyAsync();
+    });
+  };
+
   $scope.logout = () => {
     if (config.login !== 'auth0-js') {
       // Local logout, revocation, then the provider's end-session page, which asks whether to sign out there too.
@@ -68,7 +127,13 @@ export function profileController($scope: ProfileScope, $rootScope: IRootScopeSe
 
   const tick = () => {
     const token = JSON.parse(localStorage.getItem('token') ?? 'null') as string | null;
-    const claims = claimsOf(token ?? undefined) as { exp?: number; iat?: number };
+    const claims = claimsOf(token ?? undefined) as { exp?: number; iat?: number; cnf?: { jkt?: string } };
+    const tokenJkt = typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : null;
+    // A new binding (another login, another tab's): ask for the key's thumbprint again.
+    if (tokenJkt !== $scope.binding.tokenJkt) {
+      $scope.binding.tokenJkt = tokenJkt;
+      if (dpop.enabled) readKeyJkt();
+    }
     const expiresAt = Number(localStorage.getItem('expiresAt')) || (claims.exp ?? 0) * 1000;
     const total = ((claims.exp ?? 0) - (claims.iat ?? 0)) * 1000;
     if (!token || !expiresAt || total <= 0) {
@@ -89,8 +154,15 @@ export function profileController($scope: ProfileScope, $rootScope: IRootScopeSe
   const calls = $interval($scope.callApi, apiIntervalMs);
   const clock = $interval(tick, 500);
   tick();
+  if (dpop.enabled) readKeyJkt();
   $scope.callApi();
-  $scope.$on('$destroy', () => { $interval.cancel(calls); $interval.cancel(clock); offRefreshed(); offFailed(); });
+  $scope.$on('$destroy', () => {
+    destroyed = true;
+    $interval.cancel(calls);
+    $interval.cancel(clock);
+    offRefreshed();
+    offFailed();
+  });
 }
 
 export const profileTemplate = `
@@ -119,4 +191,20 @@ export const profileTemplate = `
     <tr><td>failed renewals</td><td id="stat-renew-failed">{{stats.renewFailed}}</td></tr>
     <tr><td>last API answer</td><td id="last">{{last}}</td></tr>
   </table>
+</section>
+<section class="card">
+  <h2>Tokens bound to this browser's key</h2>
+  <div ng-if="binding.enabled">
+    <p>The tokens are sender-constrained (DPoP): the provider bound them to a key that this page can sign
+    with but cannot copy out. A token copied out of the page is worth nothing without it.</p>
+    <table>
+      <tr><td>the key's thumbprint</td><td><code id="key-jkt">{{binding.keyJkt || 'none'}}</code></td></tr>
+      <tr><td>the access token's <code>cnf.jkt</code></td><td><code id="token-jkt">{{binding.tokenJkt || 'none'}}</code></td></tr>
+      <tr><td>bound to this key</td><td id="bound">{{ binding.keyJkt && binding.keyJkt === binding.tokenJkt ? 'yes' : 'no' }}</td></tr>
+    </table>
+    <p><button ng-click="replayRefreshToken()" ng-disabled="binding.replaying">Copy the refresh token out and try it</button></p>
+    <p ng-if="binding.replay">The token endpoint, asked without the key: <strong id="replay-result">{{binding.replay}}</strong>.
+      <span ng-if="binding.refused">The session goes on: the refusal spent nothing.</span></p>
+  </div>
+  <p ng-if="!binding.enabled">Bearer tokens (the auth0-js login): not bound to any key, so a copy works anywhere until it expires.</p>
 </section>`;
