@@ -1,3 +1,4 @@
+import type { Response } from '@playwright/test';
 import {
   ACCESS_TOKEN_TTL, demoStats, expect, expectRefusedRefreshToLogOut, finishLogIn, logIn, logOut, refreshDirectly, stats, storedRefreshToken, test,
 } from './fixtures';
@@ -54,9 +55,18 @@ test('a session lives through login, renewals, reloads, a refused refresh token 
   await finishLogIn(page, servers, 'ada', '/profile');
   await expect(page.locator('#last')).toHaveText('200 for ada');
 
-  // 5. "Log out" revokes the refresh token: using it afterwards gets invalid_grant.
+  // 5. "Log out" revokes the refresh token at the provider (answered 200), and using it afterwards gets
+  // invalid_grant. The token is DPoP-bound, so Node's plain refresh would be refused anyway: the revocation
+  // request itself is what shows that logout revoked it.
   const refreshToken = await storedRefreshToken(page);
+  const revocations: number[] = [];
+  const onResponse = (response: Response) => {
+    if (response.request().method() === 'POST' && response.url() === `${servers.authUrl}/oauth/revoke`) revocations.push(response.status());
+  };
+  page.on('response', onResponse);
   await logOut(page, servers);
+  page.off('response', onResponse);
+  expect(revocations).toEqual([200]);
   const reuse = await refreshDirectly(servers, refreshToken);
   expect(reuse.body.error).toBe('invalid_grant');
 

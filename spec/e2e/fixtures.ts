@@ -16,6 +16,12 @@ export interface ServerStats {
   distinctRefreshTokens: number;
   apiOk: number;
   apiUnauthorized: number;
+  /** The share of apiOk that came as `Authorization: DPoP` with a valid proof. */
+  apiDpopOk: number;
+  /** 401 use_dpop_nonce answers of the API, not counted in apiUnauthorized. */
+  apiNonceChallenges: number;
+  /** 400 use_dpop_nonce answers of the token endpoint (any grant), not counted as refreshes. */
+  tokenNonceChallenges: number;
 }
 
 /** Short-lived tokens so that several expiries pass within seconds. */
@@ -144,6 +150,19 @@ export async function refreshDirectly(servers: Servers, refreshToken: string): P
   return { status: response.status, body: await response.json() };
 }
 
+/**
+ * Revokes a refresh token at the revocation endpoint, from outside the app, as the provider's administrator
+ * would; the whole grant goes with it (facts.md). It needs no proof: the endpoint ignores DPoP.
+ */
+export async function revokeDirectly(servers: Servers, refreshToken: string): Promise<number> {
+  const response = await fetch(`${servers.authUrl}/oauth/revoke`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: servers.clientId }),
+  });
+  return response.status;
+}
+
 /** The main frame's URLs, one per navigation (pushState and replaceState included), until `stop()`. */
 export function recordNavigations(page: Page): { urls: string[]; stop(): void } {
   const urls: string[] = [];
@@ -153,12 +172,13 @@ export function recordNavigations(page: Page): { urls: string[]; stop(): void } 
 }
 
 /**
- * Has the server refuse the refresh token of the app open on /profile: spending it from outside makes the
- * app's next use a reuse, which revokes the grant. The app lands once on the login page, storage cleared, no loop.
+ * Has the server refuse the refresh token of the app open on /profile. The demo's tokens are DPoP-bound, so
+ * nobody outside the app can spend the token (and so make the app's next use a reuse): the provider revokes
+ * its grant instead, and the app's next refresh gets invalid_grant. The app lands once on the login page,
+ * storage cleared, no loop.
  */
 export async function expectRefusedRefreshToLogOut(page: Page, servers: Servers): Promise<void> {
-  const spent = await refreshDirectly(servers, await storedRefreshToken(page));
-  expect(spent.status).toBe(200);
+  expect(await revokeDirectly(servers, await storedRefreshToken(page))).toBe(200);
   const navigations = recordNavigations(page);
   await page.waitForURL(loginUrlFor(servers, '/profile'), { timeout: ACCESS_TOKEN_TTL * 2000 });
   await page.waitForTimeout(1500);

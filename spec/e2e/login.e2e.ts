@@ -37,7 +37,10 @@ test.describe('with 60 s tokens, so that no scheduled renewal changes the sessio
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('nonce')).toBeTruthy();
     expect(authorize.searchParams.get('prompt')).toBe('consent');
-    expect(tokenRequests(requests, servers)).toHaveLength(1);
+    // One code exchange, with a DPoP proof: the provider requires a nonce, so it answers the first with
+    // use_dpop_nonce, and the same exchange is sent once more with the nonce.
+    expect(tokenRequests(requests, servers)).toHaveLength(2);
+    expect((await stats(servers)).tokenNonceChallenges).toBe(1);
     // completeLogin took the code out of the address bar.
     expect(page.url()).toBe(`${servers.appUrl}/profile`);
 

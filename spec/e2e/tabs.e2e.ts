@@ -92,6 +92,7 @@ test('a logout in one tab logs the others out within a second, and nobody can re
   await logIn(page, servers, 'ada');
   const others = await openTabs(context, servers, 2);
   const refreshToken = await storedRefreshToken(page);
+  const revoked = page.waitForResponse((response) => response.request().method() === 'POST' && response.url() === `${servers.authUrl}/oauth/revoke`);
   await page.getByRole('button', { name: 'Log out' }).click();
   for (const tab of others) {
     await tab.waitForURL(loginUrlFor(servers, '/profile'), { timeout: 1000 });
@@ -99,6 +100,8 @@ test('a logout in one tab logs the others out within a second, and nobody can re
   const before = (await stats(servers)).refreshes;
   await others[0].waitForTimeout(ACCESS_TOKEN_TTL * 1000);
   expect((await stats(servers)).refreshes).toBe(before);
+  // Revoked at the provider (a bound token would be refused to Node's proofless refresh anyway).
+  expect((await revoked).status()).toBe(200);
   expect((await refreshDirectly(servers, refreshToken)).body.error).toBe('invalid_grant');
 });
 
