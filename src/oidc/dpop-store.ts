@@ -31,8 +31,11 @@ const isRecord = (value: unknown): value is KeyRecord => isJsonObject(value) && 
 
 /** The key pairs in IndexedDB; `factory` null (no IndexedDB) rejects every call. */
 export function indexedDbKeyStore(factory: IDBFactory | null, now: () => number): DpopKeyStore {
-  const run = <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Promise<T> =>
-    (factory ? transact(factory, KEYS, mode, work, DPOP_DB) : Promise.reject(new Error('IndexedDB is missing.')));
+  // An `open` that throws (a blocked IndexedDB) rejects like one that fails later.
+  const run = <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Promise<T> => new Promise((resolve) => {
+    if (!factory) throw new Error('IndexedDB is missing.');
+    resolve(transact(factory, KEYS, mode, work, DPOP_DB));
+  });
   const live = (value: unknown): CryptoKeyPair | null => (isRecord(value) && !((value.expiresAt ?? Infinity) <= now()) ? value.pair : null);
 
   return {
