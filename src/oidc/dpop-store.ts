@@ -51,7 +51,7 @@ export function indexedDbKeyStore(factory: IDBFactory | null, now: () => number)
       store.put({ pair, ...(expiresAt !== undefined && { expiresAt }) } satisfies KeyRecord, id);
     }),
     take: (id) => run('readwrite', async (store) => {
-      const value = await request(store.get(id));
+      const value: unknown = await request(store.get(id));
       store.delete(id);
       return live(value);
     }),
