@@ -112,7 +112,8 @@ function dpopFigure(s, dpop) {
   const sent = (row) => {
     if (!row.requests) return 'n/a';
     const scheme = row.lastAuthorization ? row.lastAuthorization.split(' ')[0] : 'none';
-    return `${scheme}, ${row.withProof === row.requests ? 'a proof on every one' : `${row.withProof.toLocaleString('en')} with a proof`}`;
+    if (row.withProof === 0) return `${scheme}, no proof`;
+    return `${scheme}, ${row.withProof === row.requests ? 'a proof on every one' : `${row.withProof.toLocaleString('en')} of ${row.requests.toLocaleString('en')} with a proof`}`;
   };
   const o = dpop.overhead;
   return ['', `**4b. Per-request cost with DPoP.** ${s.dpopN.toLocaleString('en')} \`$http\` calls to an allowed origin, answered by a backend mocked in the page, `
