@@ -2,12 +2,14 @@
 // expiries), so that it cannot rot unnoticed. It asserts counts that do not depend on the machine's speed,
 // and never a time.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import { PROFILES, runBench } from './lib/bench.mjs';
 
 test('the bench harness measures every figure and counts what the package promises', { timeout: 5 * 60_000 }, async () => {
   const { meta, figures } = await runBench({ profile: 'smoke' });
-  const { startup, asleep, tabs, steady, cost, size, memory } = figures;
+  const { startup, asleep, tabs, steady, cost, dpop, size, memory } = figures;
   const smoke = PROFILES.smoke;
 
   assert.deepEqual(meta.problems, [], 'no page errors');
@@ -25,6 +27,19 @@ test('the bench harness measures every figure and counts what the package promis
   assert.equal(cost.package.attachesToken, true);
   assert.equal(cost['jwt-only'].attachesToken, true);
   assert.equal(cost.none.attachesToken, false);
+  // Figure 4b timed every row, and the DPoP page's requests really carried proofs (checked below).
+  for (const row of ['jwt-only', 'bearer', 'dpop', 'signature']) {
+    for (const shape of ['batch', 'single']) assert.ok(dpop[row][shape].usPerRequest.median > 0, `${row}, ${shape}: a number`);
+  }
+  assert.ok(Number.isFinite(dpop.overhead.batch.dpopMinusBearer.median) && Number.isFinite(dpop.overhead.single.dpopMinusBearer.median));
+  assert.ok(dpop.dpop.requests > 0);
+  assert.equal(dpop.dpop.withProof, dpop.dpop.requests, 'every DPoP request carried a DPoP header');
+  assert.match(dpop.dpop.lastAuthorization, /^DPoP [\w-]+\.[\w-]+\.[\w-]+$/);
+  for (const row of ['jwt-only', 'bearer']) {
+    assert.equal(dpop[row].withProof, 0, `${row}: no DPoP header`);
+    assert.match(dpop[row].lastAuthorization, /^Bearer /);
+  }
+  await assertProofs(dpop.dpop, dpop.settings.apiUrl);
   // Figure 5 read every build; figure 6 made every renewal it meant to.
   for (const [name, file] of Object.entries(size)) assert.ok(file.gzip > 0 && file.minified > file.gzip, name);
   assert.equal(memory.package.renewals.median, smoke.memRenewals);
@@ -46,3 +61,23 @@ test('the soak figure meets both faults, and the package loses no tab to them', 
   assert.equal(run.loggedOut, 0);
   assert.equal(run.heap.after.length, PROFILES.soak.soakTabs, 'heap taken in every tab');
 });
+
+/** The last two proofs of the DPoP page: distinct, signed by the key in their header, about their request and its token. */
+async function assertProofs({ lastProofs, lastAuthorization }, apiUrl) {
+  const token = lastAuthorization.slice('DPoP '.length);
+  const ath = createHash('sha256').update(token).digest('base64url');
+  assert.notEqual(lastProofs[0], lastProofs[1], 'a fresh proof per request');
+  const jtis = [];
+  for (const proof of lastProofs) {
+    const header = decodeProtectedHeader(proof);
+    assert.equal(header.typ, 'dpop+jwt');
+    assert.equal(header.alg, 'ES256');
+    const { payload } = await compactVerify(proof, await importJWK(header.jwk, 'ES256'));
+    const claims = JSON.parse(new TextDecoder().decode(payload));
+    assert.equal(claims.htm, 'GET');
+    assert.equal(claims.htu, apiUrl);
+    assert.equal(claims.ath, ath);
+    jtis.push(claims.jti);
+  }
+  assert.notEqual(jtis[0], jtis[1]);
+}

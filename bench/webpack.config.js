@@ -7,7 +7,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(__dirname, '.build');
-const pages = ['package', 'guide', 'naive', 'jwt-only', 'none'];
+const pages = ['package', 'oidc', 'guide', 'naive', 'jwt-only', 'none'];
 
 const html = (title, scripts) => `<!doctype html>
 <html lang="en">

@@ -5,4 +5,4 @@ export { oidcClient } from './oidc/client';
 export type { OidcClient, OidcClientOptions } from './oidc/client';
 export { oauth2RefreshToken, oauth2Revoke } from './refreshers/oauth2';
 export type { OAuth2RefreshOptions, OAuth2RevokeOptions } from './refreshers/oauth2';
-export type { Login, LoginOptions, LoginResult, Sender } from './core/types';
+export type { Login, LoginOptions, LoginResult, Sender, SenderPlace } from './core/types';

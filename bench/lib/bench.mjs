@@ -23,6 +23,7 @@ export const PROFILES = {
     tabs: 4, tabLoopMs: 500, tabExpiries: 5, tabReps: 3,
     steadyLoopMs: 250, steadyExpiries: 10, steadyReps: 3,
     costN: 5000, costBatch: 100, costRounds: 21,
+    dpopN: 2000, dpopBatch: 100, dpopPerSample: 100, dpopRounds: 21,
     memTtl: 60, memRequests: 10000, memRenewals: 100, memRuns: 3,
   },
   smoke: {
@@ -34,6 +35,7 @@ export const PROFILES = {
     tabs: 4, tabLoopMs: 500, tabExpiries: 2, tabReps: 1,
     steadyLoopMs: 250, steadyExpiries: 2, steadyReps: 1,
     costN: 500, costBatch: 100, costRounds: 2,
+    dpopN: 200, dpopBatch: 100, dpopPerSample: 100, dpopRounds: 1,
     memTtl: 60, memRequests: 1000, memRenewals: 10, memRuns: 1,
   },
   soak: {
@@ -54,7 +56,7 @@ function git(...args) {
 }
 
 /**
- * Figures 1 to 6. Count figures may share the machine: each implementation has its own servers, and nothing
+ * Figures 1 to 6 (and 4b). Count figures may share the machine: each implementation has its own servers, and nothing
  * they count depends on speed. Timed and heap figures run alone.
  */
 async function sixFigures(ctx, timed) {
@@ -65,9 +67,10 @@ async function sixFigures(ctx, timed) {
     figures.tabs(ctx), figures.steadyState(ctx),
   ]));
   const cost = await timed('figure 4: per-request cost', () => figures.perRequestCost(ctx));
+  const dpop = await timed('figure 4b: per-request cost with DPoP', () => figures.dpopCost(ctx));
   const size = figures.sizes();
   const memory = await timed('figure 6: memory', () => figures.memory(ctx));
-  return { startup, asleep, tabs, steady, cost, size, memory };
+  return { startup, asleep, tabs, steady, cost, dpop, size, memory };
 }
 
 /**

@@ -12,11 +12,12 @@ export function launch() {
 
 /**
  * A new context (its own storage, IndexedDB and Web Locks) with `storage` written on the app's origin, then
- * `tabs` pages of `impl` opened at once. `options` become `window.BENCH_OPTIONS` before any script runs.
+ * `tabs` pages of `impl` opened at once. `options` become `window.BENCH_OPTIONS` before any script runs;
+ * `prepare(page)`, when given, runs on the app's origin after the storage is written (`seedDpopKey`).
  * @param {import('@playwright/test').Browser} browser
  * @returns {Promise<{ context: import('@playwright/test').BrowserContext, pages: import('@playwright/test').Page[] }>}
  */
-export async function openImpl(browser, lane, impl, { storage = {}, options = {}, tabs = 1, problems = [] } = {}) {
+export async function openImpl(browser, lane, impl, { storage = {}, options = {}, tabs = 1, problems = [], prepare } = {}) {
   const context = await browser.newContext();
   await context.addInitScript((o) => { window.BENCH_OPTIONS = o; }, options);
   const pages = [await context.newPage()];
@@ -29,9 +30,35 @@ export async function openImpl(browser, lane, impl, { storage = {}, options = {}
     localStorage.clear();
     for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
   }, storage);
+  if (prepare) await prepare(pages[0]);
   await Promise.all(pages.map((page) => page.goto(`${lane.appUrl}/${impl}.html`)));
   await Promise.all(pages.map((page) => page.waitForFunction(() => window.bench && window.bench.ready)));
   return { context, pages };
+}
+
+/**
+ * Puts a session's DPoP key where a login with `oidcClient({ dpop: true })` leaves it: a non-extractable
+ * ECDSA P-256 pair made by the page's WebCrypto, in IndexedDB `authTokens-dpop`, store `keys`, record
+ * `session:<token storage key>` (src/oidc/dpop.ts and dpop-store.ts). The package then loads it once, on
+ * the first proof, as it does on every page load of a logged-in app.
+ */
+export function seedDpopKey(page, tokenKey = 'token') {
+  return page.evaluate(async (id) => {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('authTokens-dpop', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('keys');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction('keys', 'readwrite');
+      tx.objectStore('keys').put({ pair }, id);
+      tx.oncomplete = resolve;
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+    db.close();
+  }, `session:${tokenKey}`);
 }
 
 /** Waits until the page's own refreshes have settled, then a little longer for stragglers. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { heapAfterGc, openImpl, pauseScripts, settle } from './browser.mjs';
+import { heapAfterGc, openImpl, pauseScripts, seedDpopKey, settle } from './browser.mjs';
 import { expiredAt, sessionExpiredAt, sleep, startLane, storageFor, syntheticSession } from './servers.mjs';
 import { summarize, summarizeRuns } from './stats.mjs';
 
@@ -213,6 +213,98 @@ export async function perRequestCost({ browser, profile, problems }) {
     // Ratios within a round: both pages timed a few hundred milliseconds apart.
     result.ratioToJwtOnly = summarize(samples.package.map((us, i) => us / samples['jwt-only'][i]));
     result.ratioGuideToJwtOnly = summarize(samples.guide.map((us, i) => us / samples['jwt-only'][i]));
+    return result;
+  });
+}
+
+/** The pages of figure 4b: angular-jwt alone, and this package through `oidcClient` without and with DPoP. */
+const DPOP_PAGES = {
+  'jwt-only': { page: 'jwt-only' },
+  bearer: { page: 'oidc', options: {} },
+  dpop: { page: 'oidc', options: { dpop: true }, prepare: (page) => seedDpopKey(page) },
+  // For scale, in the DPoP page: the signatures alone, with nothing else around them.
+  signature: { samePageAs: 'dpop', timing: { signatures: true } },
+};
+
+/** Per-request µs of each sample of `perSample` calls, kept to 0.01 µs. */
+const perRequest = (msSamples, perSample) => msSamples.map((ms) => Math.round((ms * 100_000) / perSample) / 100);
+const median = (values) => summarize(values).median;
+
+/**
+ * Figure 4b. Per-request cost with DPoP: `dpopN` $http calls through an API mocked in the page, from the
+ * call to its answer, in two shapes: `dpopBatch` at once in one digest (each batch waits for its answers
+ * before the next), and one at a time. Every page is timed the same way (`bench.timeAnswered`), as a DPoP
+ * request's proof is signed asynchronously and completes after its digest. Rounds alternate the pages, each
+ * in its own browser context, after a warm-up (which also loads the DPoP key from IndexedDB, once per page
+ * as in an app), with a garbage collection before each timing. Samples are the mean per request of
+ * `dpopPerSample` calls; the overheads are taken within each round, between round medians.
+ */
+export async function dpopCost({ browser, profile, problems }) {
+  const impls = Object.keys(DPOP_PAGES);
+  const shapes = { batch: profile.dpopBatch, single: 1 };
+  const { dpopN: n, dpopPerSample: perSample } = profile;
+  if (n % perSample !== 0 || perSample % profile.dpopBatch !== 0) throw new Error('bench: dpopN must be a multiple of dpopPerSample, and it of dpopBatch');
+  return withLane(profile.ttl, async (lane) => {
+    const pages = {};
+    const time = (impl, batch) => pages[impl].page.evaluate(([count, b, per, timing]) => window.bench.timeAnswered(count, b, per, timing),
+      [n, batch, perSample, DPOP_PAGES[impl].timing ?? {}]);
+    for (const impl of impls) {
+      const { page: name, options = {}, prepare, samePageAs } = DPOP_PAGES[impl];
+      if (samePageAs) {
+        pages[impl] = pages[samePageAs];
+      } else {
+        const { context, pages: [page] } = await openImpl(browser, lane, name, {
+          storage: syntheticSession(), options: { ...options, mockApi: true }, prepare, problems,
+        });
+        pages[impl] = { context, page, cdp: await context.newCDPSession(page) };
+      }
+      for (const batch of Object.values(shapes)) await time(impl, batch);
+    }
+    // samples[shape][impl]: every sample of every round; rounds[shape][impl]: each round's median.
+    const samples = Object.fromEntries(Object.keys(shapes).map((shape) => [shape, Object.fromEntries(impls.map((impl) => [impl, []]))]));
+    const rounds = Object.fromEntries(Object.keys(shapes).map((shape) => [shape, Object.fromEntries(impls.map((impl) => [impl, []]))]));
+    for (let round = 0; round < profile.dpopRounds; round += 1) {
+      const order = impls.map((_, i) => impls[(i + round) % impls.length]);
+      for (const [shape, batch] of Object.entries(shapes)) {
+        for (const impl of order) {
+          await pages[impl].cdp.send('HeapProfiler.collectGarbage');
+          const ms = await time(impl, batch);
+          const us = perRequest(ms, perSample);
+          samples[shape][impl].push(...us);
+          rounds[shape][impl].push(median(us));
+        }
+      }
+    }
+    const result = {};
+    for (const impl of impls) {
+      const { page } = pages[impl];
+      const counters = await page.evaluate(() => window.bench.counters);
+      result[impl] = {
+        ...Object.fromEntries(Object.keys(shapes).map((shape) => [shape, { usPerRequest: summarize(samples[shape][impl]), roundMedians: summarize(rounds[shape][impl]) }])),
+        requests: counters.apiRequests,
+        withProof: counters.withProof ?? 0,
+        lastAuthorization: counters.lastAuthorization,
+        // Two proofs, for the smoke test to check: distinct, signed, about the request they came with.
+        lastProofs: [counters.previousProof ?? null, counters.lastProof ?? null],
+      };
+    }
+    for (const { context } of new Set(Object.values(pages))) await context.close();
+    // The signature row counts no requests of its own: its page's are the DPoP row's.
+    delete result.signature.requests;
+    delete result.signature.withProof;
+    delete result.signature.lastAuthorization;
+    delete result.signature.lastProofs;
+    const within = (shape, pick) => summarize(range(profile.dpopRounds).map((i) => pick(rounds[shape], i)));
+    result.overhead = Object.fromEntries(Object.keys(shapes).map((shape) => [shape, {
+      // µs that DPoP adds to a bearer request, and the ratios, each within a round.
+      dpopMinusBearer: within(shape, (r, i) => r.dpop[i] - r.bearer[i]),
+      dpopToBearer: within(shape, (r, i) => r.dpop[i] / r.bearer[i]),
+      bearerToJwtOnly: within(shape, (r, i) => r.bearer[i] / r['jwt-only'][i]),
+      dpopToJwtOnly: within(shape, (r, i) => r.dpop[i] / r['jwt-only'][i]),
+      // What DPoP adds beyond its signature: the proof's encoding, the promise steps and the digest after it.
+      dpopMinusBearerMinusSignature: within(shape, (r, i) => r.dpop[i] - r.bearer[i] - r.signature[i]),
+    }]));
+    result.settings = { n, perSample, batch: profile.dpopBatch, rounds: profile.dpopRounds, apiUrl: `${lane.apiUrl}/api/data` };
     return result;
   });
 }

@@ -19,6 +19,7 @@ export function summarize(samples) {
     max: sorted[sorted.length - 1] ?? null,
     q1: quantile(sorted, 0.25),
     q3: quantile(sorted, 0.75),
+    p95: quantile(sorted, 0.95),
     n: sorted.length,
     samples,
   };

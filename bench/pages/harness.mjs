@@ -58,6 +58,15 @@ function countWaits($delegate) {
 
 const MOCK_BODY = '{"sub":"bench"}';
 
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' };
+/** About the length of a DPoP proof's signing input (base64url header with its jwk, and the claims). */
+const PROOF_INPUT_BYTES = 450;
+let signingPair = null;
+const signingKey = async () => {
+  signingPair ??= await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  return signingPair;
+};
+
 /**
  * A backend that answers every call to the API at once, in the same digest, so that timing a request
  * measures the client's work only. Everything else (the token endpoint goes through auth0-js's own XHR
@@ -67,8 +76,15 @@ mockApi.$inject = ['$delegate'];
 function mockApi($delegate) {
   return function mockHttpBackend(method, url, post, callback, headers) {
     if (url.indexOf(config.apiUrl) === 0) {
-      // Kept so the harness can check that a token was attached at all.
+      // Kept so the harness can check that a token was attached at all, and how: with DPoP, each request
+      // must carry a proof of its own (the last two are kept, to see that they differ).
       counters.lastAuthorization = headers.Authorization || null;
+      counters.apiRequests = (counters.apiRequests || 0) + 1;
+      if (headers.DPoP) {
+        counters.withProof = (counters.withProof || 0) + 1;
+        counters.previousProof = counters.lastProof;
+        counters.lastProof = headers.DPoP;
+      }
       callback(200, MOCK_BODY, 'Content-Type: application/json', 'OK', 'complete');
       return undefined;
     }
@@ -140,6 +156,60 @@ export function startBench({ name, requires, renew }) {
         const elapsed = performance.now() - start;
         if (done !== n) throw new Error(`bench.time: ${done} of ${n} calls completed within their digest`);
         return elapsed;
+      },
+      /**
+       * n calls through the mocked backend, `batch` at once in one digest, each batch waiting for all its
+       * answers before the next starts: a request whose headers take promises (a DPoP proof is signed
+       * asynchronously) completes after its digest, as it would in an app. Answers the milliseconds of
+       * every `perSample` calls (a multiple of `batch`), from the first call to the last answer.
+       *
+       * Each batch starts in a task of its own, as an app's calls start from a click or a network answer.
+       * Started from the previous batch's answer instead, every batch after a DPoP one would start inside
+       * the timer task of AngularJS's deferred digest, and after five of those Chromium holds each
+       * setTimeout(0) for 4 ms: the figure would time the timer clamp, not the request.
+       */
+      async timeAnswered(n, batch, perSample, { signatures = false } = {}) {
+        const samples = [];
+        // With `signatures`, each call is an ECDSA P-256 signature alone (no $http), over as many bytes
+        // as a DPoP proof's header and claims: the floor of what a proof costs.
+        const signing = signatures ? await signingKey() : null;
+        const signed = new TextEncoder().encode('x'.repeat(PROOF_INPUT_BYTES));
+        const channel = new MessageChannel();
+        const freshTask = () => new Promise((resolve) => {
+          channel.port1.onmessage = resolve;
+          channel.port2.postMessage(null);
+        });
+        let sampleStart = performance.now();
+        for (let sent = 0; sent < n; sent += batch) {
+          const size = Math.min(batch, n - sent);
+          await freshTask();
+          let done = 0;
+          let failed = 0;
+          await new Promise((resolve) => {
+            const answered = () => {
+              done += 1;
+              if (done === size) resolve();
+            };
+            const refused = () => {
+              failed += 1;
+              answered();
+            };
+            if (signing) {
+              for (let i = 0; i < size; i += 1) crypto.subtle.sign(SIGNING, signing.privateKey, signed).then(answered, refused);
+            } else {
+              $rootScope.$apply(() => {
+                for (let i = 0; i < size; i += 1) $http.get(apiUrl).then(answered, refused);
+              });
+            }
+          });
+          if (failed) throw new Error(`bench.timeAnswered: ${failed} of ${size} calls failed`);
+          if ((sent + size) % perSample === 0 || sent + size === n) {
+            const now = performance.now();
+            samples.push(now - sampleStart);
+            sampleStart = now;
+          }
+        }
+        return samples;
       },
       renew: renew ? () => new Promise((resolve, reject) => {
         $rootScope.$apply(() => { $q.when(renew($injector)).then(resolve, reject); });

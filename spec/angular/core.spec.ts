@@ -5,7 +5,7 @@ import type { AuthTokensProviderImpl } from '../../src/angular/provider';
 import type { AuthTokensOptions } from '../../src/angular/types';
 import { DB_NAME } from '../../src/core/idb';
 import type { SessionEvent } from '../../src/core/session-manager';
-import type { RefreshFunction, Revoker } from '../../src/core/types';
+import type { RefreshFunction, Revoker, Sender } from '../../src/core/types';
 import { deleteDatabase } from '../helpers/fakes';
 import { jwtExpiringIn } from '../helpers/jwt';
 import { settle } from '../helpers/ng';
@@ -134,7 +134,7 @@ describe('core (authTokensCore)', () => {
       localStorage.setItem('token', token);
       // The storage event fires only in the tabs that did not write: dispatched here as another tab's write.
       window.dispatchEvent(new StorageEvent('storage', { key: 'token', oldValue: null, newValue: token, storageArea: localStorage }));
-      expect(heard).toEqual([{ type: 'sessionStarted' }]);
+      expect(heard).toEqual([{ type: 'sessionStarted', otherTab: true }]);
     });
 
     it('does not follow other tabs with sessionStorage, which no other tab shares', () => {
@@ -143,6 +143,41 @@ describe('core (authTokensCore)', () => {
       core.manager.subscribe((event) => heard.push(event));
       window.dispatchEvent(new StorageEvent('storage', { key: 'token', oldValue: null, newValue: '"x"', storageArea: localStorage }));
       expect(heard).toEqual([]);
+    });
+  });
+
+  describe('sender', () => {
+    let sender: jasmine.SpyObj<Required<Sender>>;
+    beforeEach(() => {
+      sender = jasmine.createSpyObj<Required<Sender>>('sender', ['headers', 'answered', 'attach', 'sessionChanged'], { scheme: 'DPoP' });
+    });
+
+    it('is told where the session is kept, once, and may say what failed through $log', () => {
+      const { core, $log } = load({ sender, storage: 'sessionStorage', storageKeys: { token: 'app:token' } });
+      expect(sender.attach).toHaveBeenCalledOnceWith({ storage: 'sessionStorage', key: 'app:token', window, warn: jasmine.any(Function) });
+      sender.attach.calls.first().args[0].warn('The DPoP key is gone.');
+      expect($log.warn.logs.map(String)).toEqual(['angular-auth-tokens: The DPoP key is gone.']);
+      expect(core.settings.sender).toBe(sender);
+    });
+
+    it('hears that the session ended here (logout, refusal), or that another tab changed it', async () => {
+      sessionStorage.setItem('token', JSON.stringify(jwtExpiringIn(3600)));
+      sessionStorage.setItem('refreshToken', JSON.stringify('rt-1'));
+      const { core } = load({ sender, storage: 'sessionStorage' });
+      await core.manager.logout();
+      expect(sender.sessionChanged.calls.allArgs()).toEqual([[true]]);
+    });
+
+    it('hears of another tab\'s login and logout as changes it did not make', () => {
+      const { core } = load({ sender });
+      core.manager.start();
+      const token = JSON.stringify(jwtExpiringIn(3600));
+      localStorage.setItem('token', token);
+      window.dispatchEvent(new StorageEvent('storage', { key: 'token', oldValue: null, newValue: token, storageArea: localStorage }));
+      localStorage.removeItem('token');
+      window.dispatchEvent(new StorageEvent('storage', { key: 'token', oldValue: token, newValue: null, storageArea: localStorage }));
+      core.manager.stop();
+      expect(sender.sessionChanged.calls.allArgs()).toEqual([[false], [false]]);
     });
   });
 

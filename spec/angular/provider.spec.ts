@@ -49,6 +49,21 @@ describe('provider (authTokensProvider)', () => {
     expect(provider.refresher).toBeNull();
   });
 
+  it('takes a sender, refuses what is not one, and refuses id tokens with it, in whichever order they come', () => {
+    const sender = { scheme: 'DPoP', headers: () => Promise.resolve({}), answered: () => false };
+    const provider = new AuthTokensProviderImpl();
+    expect(() => provider.configure({ sender: { scheme: 'DPoP' } as never })).toThrowError(TypeError, /sender/);
+    provider.configure({ refresher, sender });
+    expect(provider.settings.sender).toBe(sender);
+    expect(() => provider.configure({ apiToken: 'idToken' })).toThrowError(TypeError, /idToken/);
+    expect(provider.settings.apiToken).toBe('accessToken');
+
+    const other = new AuthTokensProviderImpl();
+    other.configure({ refresher, apiToken: 'idToken' });
+    expect(() => other.configure({ sender })).toThrowError(TypeError, /idToken/);
+    expect(other.settings.sender).toBeNull();
+  });
+
   it('gives the public service, which exposes no internals', () => {
     angular.mock.module('authTokens', ['authTokensProvider', (p: AuthTokensProviderImpl) => p.configure({ refresher })]);
     angular.mock.inject(['authTokens', (service: AuthTokensService) => {

@@ -1,7 +1,7 @@
 import type { IHttpBackendService, IHttpService, IRootScopeService } from 'angular';
 import '../../src/module';
-import type { AuthTokensError } from '../../src/core/errors';
-import type { RefreshFunction } from '../../src/core/types';
+import { AuthTokensError as AuthTokensErrorClass, type AuthTokensError } from '../../src/core/errors';
+import type { RefreshFunction, Sender } from '../../src/core/types';
 import type { AuthTokensOptions } from '../../src/angular/types';
 import { jwtExpiringIn } from '../helpers/jwt';
 import { settle } from '../helpers/ng';
@@ -173,5 +173,81 @@ describe('retry-interceptor', () => {
     expect(refresher).toHaveBeenCalledTimes(1);
     expect(expired).toHaveBeenCalledTimes(1);
     expect(sessionStorage.getItem('refreshToken')).toBeNull();
+  });
+
+  describe('with a sender (DPoP)', () => {
+    const NONCE_401 = { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'n-2' };
+    let proofs: number;
+    let sender: jasmine.SpyObj<Required<Sender>>;
+    /** What each request to the backend carried: its Authorization and its proof. */
+    let seen: Array<[string | undefined, string | undefined]>;
+    const record = (status: number, headers: Record<string, string> = {}) =>
+      (_method: string, _url: string, _data: unknown, sent: Record<string, string>) => {
+        seen.push([sent.Authorization, sent.DPoP]);
+        return [status, {}, headers] as [number, object, Record<string, string>];
+      };
+
+    beforeEach(() => {
+      proofs = 0;
+      seen = [];
+      sender = jasmine.createSpyObj<Required<Sender>>('sender', {
+        headers: Promise.resolve({}),
+        answered: false,
+        attach: undefined,
+        sessionChanged: undefined,
+      }, { scheme: 'DPoP' });
+      sender.headers.and.callFake(async () => ({ DPoP: `proof-${++proofs}` }));
+      sender.answered.and.callFake((_url, status, header) => status === 401 && !!header('WWW-Authenticate')?.includes('use_dpop_nonce'));
+    });
+
+    it('presents the token as DPoP with a proof of its own per request, to allowed origins only', async () => {
+      load({ sender });
+      $httpBackend.whenGET(/.*/).respond(record(200));
+      $http.get(`${API}/a`);
+      $http.get(`${API}/b?q=1`);
+      $http.get('https://elsewhere.example/x');
+      $http.get(`${API}/skip`, { skipAuthorization: true } as object);
+      await drain();
+      // The requests without a token go out first: they wait for nothing.
+      expect(seen).toEqual([[undefined, undefined], [undefined, undefined], [`DPoP ${old}`, 'proof-1'], [`DPoP ${old}`, 'proof-2']]);
+      expect(sender.headers.calls.allArgs()).toEqual([['GET', `${API}/a`, old], ['GET', `${API}/b?q=1`, old]]);
+    });
+
+    it('answers a nonce challenge with one retry and a fresh proof, without a renewal', async () => {
+      load({ sender });
+      $httpBackend.expectGET(`${API}/data`).respond(record(401, NONCE_401));
+      $httpBackend.expectGET(`${API}/data`).respond(record(200));
+      let status = 0;
+      $http.get(`${API}/data`).then((r) => { status = r.status; });
+      await drain();
+      expect(status).toBe(200);
+      expect(seen).toEqual([[`DPoP ${old}`, 'proof-1'], [`DPoP ${old}`, 'proof-2']]);
+      expect(refresher).not.toHaveBeenCalled();
+      // The challenge is read against what the first request carried.
+      expect(sender.answered.calls.first().args[4]).toEqual({ DPoP: 'proof-1' });
+    });
+
+    it('keeps the nonce retry and the renewal retry apart: each at most once, so neither loops', async () => {
+      load({ sender });
+      $httpBackend.expectGET(`${API}/data`).respond(record(401, NONCE_401));
+      $httpBackend.expectGET(`${API}/data`).respond(record(401, { 'WWW-Authenticate': 'DPoP error="invalid_token"' }));
+      $httpBackend.expectGET(`${API}/data`).respond(record(401, NONCE_401));
+      let status = 0;
+      $http.get(`${API}/data`).catch((r) => { status = r.status; });
+      await drain();
+      expect(status).toBe(401);
+      expect(seen).toEqual([[`DPoP ${old}`, 'proof-1'], [`DPoP ${old}`, 'proof-2'], [`DPoP ${fresh}`, 'proof-3']]);
+      expect(refresher).toHaveBeenCalledTimes(1);
+    });
+
+    it('fails a request whose proof cannot be made, and never sends it as Bearer', async () => {
+      sender.headers.and.rejectWith(new AuthTokensErrorClass('dpop_unavailable', 'The DPoP key of this session is gone.'));
+      load({ sender });
+      let error: AuthTokensError | undefined;
+      $http.get(`${API}/data`).catch((e) => { error = e; });
+      await drain();
+      expect(error?.code).toBe('dpop_unavailable');
+      // afterEach verifies that nothing reached the backend.
+    });
   });
 });

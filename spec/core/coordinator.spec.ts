@@ -285,6 +285,21 @@ describe('coordinator', () => {
       expect(setup.outcomes).toHaveBeenCalledOnceWith({ error: errors[0], ended: true });
     });
 
+    it('ends the session once when its DPoP key is lost: nothing can renew it any more', async () => {
+      const shared = new FakeSharedCopy();
+      const stored = expiredSession();
+      const lost = new AuthTokensError('dpop_unavailable', 'The DPoP key of this session is gone (storage was cleared): the session cannot be renewed.');
+      const refresher = jasmine.createSpy<RefreshFunction>('refresher').and.rejectWith(lost);
+      const setup = tab({ stored, shared, refresher });
+
+      const errors = await Promise.all([1, 2].map(() => rejectionOf(setup.coordinator.refresh(stored.token))));
+
+      expect(errors).toEqual([lost, lost]);
+      expect(setup.store.current()).toBeNull();
+      expect(shared.value?.session).toBeNull();
+      expect(setup.outcomes).toHaveBeenCalledOnceWith({ error: lost, ended: true });
+    });
+
     it('keeps a login that came while the refused renewal ran, and gives its callers the new session', async () => {
       const shared = new FakeSharedCopy();
       const stored = expiredSession();

@@ -351,7 +351,7 @@ describe('session-manager', () => {
       manager.stop();
 
       expect(events).toEqual([
-        { type: 'sessionStarted' },
+        { type: 'sessionStarted', otherTab: true },
         { type: 'refreshed', token: renewed.token },
         { type: 'loggedOut', otherTab: true },
       ]);

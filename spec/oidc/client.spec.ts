@@ -1,9 +1,10 @@
-import type { ILocationProvider, ILocationService, IRootScopeService } from 'angular';
+import type { auto, IHttpService, ILocationProvider, ILocationService, IRootScopeService } from 'angular';
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 import authTokens from '../../src/index';
 import type { AuthTokensProvider, AuthTokensService } from '../../src/angular/types';
 import { AuthTokensError } from '../../src/core/errors';
 import { oidcClient, type OidcClientOptions } from '../../src/oidc/client';
-import { makeSession } from '../helpers/fakes';
+import { deleteDatabase, makeSession } from '../helpers/fakes';
 import { rejectionOf } from '../helpers/errors';
 import { makeJwt } from '../helpers/jwt';
 
@@ -195,5 +196,100 @@ describe('oidcClient in a real AngularJS app (no ngMock: its $browser cannot sho
     expect(seen).toEqual({ loginPage: 0, callbackPage: 1, failures: [], exchanges: [jasmine.stringContaining('code=THE-CODE')] });
     expect(location.hash).toBe('#!/orders');
     expect(location.href).not.toContain('THE-CODE');
+  });
+});
+
+describe('oidcClient with DPoP in a real AngularJS app', () => {
+  const ISSUER = 'https://id.example.com';
+  const API = 'https://api.example.com';
+  const page = location.href;
+  let element: HTMLElement | null = null;
+  let $rootScope: IRootScopeService | null = null;
+
+  afterEach(async () => {
+    $rootScope?.$destroy();
+    element?.remove();
+    history.replaceState(null, '', page);
+    sessionStorage.clear();
+    localStorage.clear();
+    await Promise.all([deleteDatabase('authTokens-dpop'), deleteDatabase('authTokens')]);
+  });
+
+  /** The thumbprint of the key that signed `proof`, after checking it as a server would. */
+  async function signerOf(proof: string | undefined, htm: string, htu: string) {
+    const { payload, protectedHeader } = await jwtVerify(proof!, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'], maxTokenAge: 60 });
+    expect(payload).toEqual(jasmine.objectContaining({ htm, htu }));
+    return calculateJwkThumbprint(protectedHeader.jwk!);
+  }
+
+  it('binds a key at login, presents every token with it (API, refresh, revocation), and deletes it at logout', async () => {
+    let nonce = '';
+    let tokenType = 'DPoP';
+    const calls: Array<{ url: string; body: string; proof?: string }> = [];
+    const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/openid-configuration')) {
+        return new Response(JSON.stringify({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/auth`, token_endpoint: `${ISSUER}/token`,
+          revocation_endpoint: `${ISSUER}/revoke` }));
+      }
+      calls.push({ url: String(input), body: String(init?.body), proof: (init?.headers as Record<string, string>).DPoP });
+      const now = Math.floor(Date.now() / 1000);
+      return new Response(String(input).endsWith('/revoke') ? '' : JSON.stringify({ access_token: makeJwt({ iat: now, exp: now + 3600, n: calls.length }),
+        refresh_token: `rt-${calls.length}`, expires_in: 3600, token_type: tokenType, id_token: makeJwt({ iss: ISSUER, aud: 'spa', sub: 'u1', iat: now, exp: now + 300, nonce }) }));
+    }) as typeof fetch;
+    const settings = { issuer: ISSUER, clientId: 'spa', redirectUri: `${location.origin}/auth/callback`, scope: 'openid', fetch: fakeFetch, dpop: true };
+    const starter = oidcClient(settings);
+    // The login page's client: attached as the app's would be, so that its attempt's key can be kept.
+    starter.sender!.attach!({ storage: 'localStorage', key: 'token', window, warn: () => undefined });
+    const authorization = new URL(await starter.login.start({}, window)).searchParams;
+    nonce = authorization.get('nonce')!;
+    const jkt = authorization.get('dpop_jkt')!;
+    history.replaceState(null, '', `/auth/callback?code=THE-CODE&state=${authorization.get('state')!}`);
+    const client = oidcClient(settings);
+
+    const requests: Array<Record<string, string>> = [];
+    let service!: AuthTokensService;
+    angular.module('dpopApp', [authTokens])
+      .config(['authTokensProvider', '$locationProvider', '$provide', (provider: AuthTokensProvider, $locationProvider: ILocationProvider, $provide: auto.IProvideService) => {
+        provider.configure({ refresher: client.refresher, revoke: client.revoke, login: client.login, sender: client.sender, allowedDomains: [API] });
+        $locationProvider.html5Mode({ enabled: true, requireBase: false });
+        // The API's side of $http: what each request carried.
+        $provide.value('$httpBackend', (_method: string, _url: string, _data: unknown, done: (status: number, data: string, headers: string, text: string) => void,
+          headers: Record<string, string>) => {
+          requests.push(headers);
+          setTimeout(() => done(200, '{}', '', 'OK'));
+        });
+      }])
+      .run(['authTokens', (s: AuthTokensService) => { service = s; }]);
+    element = document.createElement('div');
+    document.body.appendChild(element);
+    const injector = angular.bootstrap(element, ['dpopApp'], { strictDi: true });
+    $rootScope = injector.get<IRootScopeService>('$rootScope');
+    const $http = injector.get<IHttpService>('$http');
+
+    await service.completeLogin();
+    expect(await client.dpopThumbprint()).toBe(jkt);
+    expect(await signerOf(calls[0].proof, 'POST', `${ISSUER}/token`)).toBe(jkt);
+
+    await $http.get(`${API}/things?page=2`);
+    await $http.get('https://elsewhere.example.com/x');
+    expect(requests[0].Authorization).toBe(`DPoP ${localStorage.getItem('token')!.slice(1, -1)}`);
+    expect(await signerOf(requests[0].DPoP, 'GET', `${API}/things`)).toBe(jkt);
+    expect(requests[1].Authorization).toBeUndefined();
+    expect(requests[1].DPoP).toBeUndefined();
+
+    await service.refresh();
+    expect(calls[1].body).toContain('grant_type=refresh_token');
+    expect(await signerOf(calls[1].proof, 'POST', `${ISSUER}/token`)).toBe(jkt);
+
+    // A server that ignores the proof gets its bearer tokens refused, never stored.
+    tokenType = 'Bearer';
+    expect((await rejectionOf(client.refresher('rt-2', makeSession()))).code).toBe('invalid_response');
+    calls.pop();
+
+    await service.logout();
+    expect(calls[2].url).toBe(`${ISSUER}/revoke`);
+    expect(await signerOf(calls[2].proof, 'POST', `${ISSUER}/revoke`)).toBe(jkt);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await client.dpopThumbprint()).toBeNull();
   });
 });

@@ -346,7 +346,7 @@ describe('oidcLogin', () => {
       await deleteDatabase('authTokens-dpop');
       (win as { indexedDB?: IDBFactory }).indexedDB = indexedDB;
       binding = dpopBinding(crypto, () => now);
-      binding.sender.attach!({ storage: 'localStorage', key: 'token', window: win });
+      binding.sender.attach!({ storage: 'localStorage', key: 'token', window: win, warn: () => undefined });
       login = makeLogin({ fetch: fetchSpy }, binding);
       tokenAnswer = async () => json(200, tokens({ token_type: 'DPoP' }));
     });

@@ -39,12 +39,17 @@ const sender: Sender | undefined = oidc.sender;
 const calledBack: boolean = oidc.calledBack;
 void calledBack;
 void sender;
+// Sender-constrained tokens: the client's sender goes to configure, and its key's thumbprint can be shown.
+const bound: OidcClient = oidcClient({ ...oidcOptions, dpop: true });
+const thumbprint: Promise<string | null> = bound.dpopThumbprint();
+void thumbprint;
 const options: Partial<AuthTokensOptions> = { refresher, revoke, allowedDomains: ['https://api.example.com', /\.example\.org$/], storage: 'localStorage' };
 
 angular.module('app', [moduleName])
   .config(['authTokensProvider', (provider: AuthTokensProvider) => {
     provider.configure(options);
     provider.configure({ refresher: oidc.refresher, revoke: oidc.revoke, login });
+    provider.configure({ refresher: bound.refresher, revoke: bound.revoke, login: bound.login, sender: bound.sender });
     provider.configure({ refresher: injectable, apiToken: 'idToken', storageKeys: { token: 'id_token' } });
     provider.configure({ refresher: auth0RefreshToken({ domain: 'tenant.auth0.com', clientID: 'abc' }), revoke: auth0Revoke({ domain: 'tenant.auth0.com', clientID: 'abc' }) });
     provider.configure({ refresher: auth0CheckSession({ domain: 'tenant.auth0.com', clientID: 'abc' }, { scope: 'openid' }) });
@@ -61,7 +66,7 @@ angular.module('app', [moduleName])
       return undefined;
     });
     const loginOptions: LoginOptions = { returnTo: '/orders', prompt: 'consent' };
-    service.login(loginOptions).catch((error: AuthTokensError) => error.code === 'login_failed');
+    service.login(loginOptions).catch((error: AuthTokensError) => error.code === 'login_failed' || error.code === 'dpop_unavailable');
     service.completeLogin().then((returnTo: string) => returnTo.length);
     service.logout({ endSession: true }).then(() => undefined);
     const authenticated: boolean = service.isAuthenticated();

@@ -65,12 +65,11 @@ export class AuthTokensCoreProvider {
     });
     const { sender } = settings;
     if (sender) {
-      sender.attach?.({ storage: settings.storage, key: keys.token, window: $window });
+      sender.attach?.({ storage: settings.storage, key: keys.token, window: $window, warn });
       manager.subscribe((event) => {
         // A session that ends here takes its key along; another tab's login or logout may have changed it.
-        if (event.type === 'sessionExpired' || (event.type === 'loggedOut' && !event.otherTab)) sender.sessionChanged?.('ended');
-        else if ('otherTab' in event) sender.sessionChanged?.('otherTab');
-        if (event.type === 'sessionExpired' && event.error.code === 'dpop_unavailable') warn(event.error.message);
+        if ('otherTab' in event && event.otherTab) sender.sessionChanged?.(false);
+        else if (event.type === 'sessionExpired' || event.type === 'loggedOut') sender.sessionChanged?.(true);
       });
     }
     // Relative URLs resolve as the browser resolves them: against the document's base URL.

@@ -23,7 +23,7 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
       this.refresher = refresher;
     }
     if (rest.login && typeof rest.login.complete !== 'function') throw new TypeError('authTokens: login must be oidcClient().login.');
-    if (rest.sender && typeof rest.sender.headers !== 'function') throw new TypeError('authTokens: sender must be oidcClient({ dpop: true }).sender.');
+    if (rest.sender && typeof rest.sender.headers !== 'function') throw new TypeError('authTokens: sender must be oidcClient().sender.');
     for (const key of SECONDS) {
       const value: unknown = rest[key];
       if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < Infinity)) {
@@ -32,7 +32,7 @@ export class AuthTokensProviderImpl implements AuthTokensProvider {
     }
     const settings = mergeSettings(this.settings, rest);
     // Id tokens are not bound to a key: an API taking them would take them from anyone.
-    if (settings.sender && settings.apiToken === 'idToken') throw new TypeError("authTokens: apiToken 'idToken' cannot be sent with a sender (DPoP binds access tokens only).");
+    if (settings.sender && settings.apiToken === 'idToken') throw new TypeError('authTokens: a sender binds access tokens only, not apiToken idToken.');
     this.settings = settings;
   }
 

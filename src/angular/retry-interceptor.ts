@@ -57,7 +57,7 @@ export function retryOn401($delegate: IHttpInterceptor, $q: IQService, $injector
       const extra = config && presented.get(config);
       const { manager, allows, settings: { sender } } = core();
       if (rejection?.status !== 401 || !config || token === undefined || config.skipAuthorization
-        || config.headers?.Authorization !== `${extra && sender ? sender.scheme : 'Bearer'} ${token}` || !allows(config.url)) {
+        || config.headers?.Authorization !== `${extra ? sender!.scheme : 'Bearer'} ${token}` || !allows(config.url)) {
         return passOn(rejection);
       }
       const retry = () => {
@@ -66,7 +66,7 @@ export function retryOn401($delegate: IHttpInterceptor, $q: IQService, $injector
         // $http is looked up here: injecting it into an interceptor is a circular dependency.
         return $injector.get<IHttpService>('$http')<T>(config);
       };
-      if (extra && sender && !config.authTokensNonceRetried && sender.answered(config.url, 401, (name) => rejection.headers(name), rejection.data, extra)) {
+      if (extra && !config.authTokensNonceRetried && sender!.answered(config.url, 401, rejection.headers, rejection.data, extra)) {
         config.authTokensNonceRetried = true;
         return retry();
       }

@@ -37,11 +37,7 @@ export function createService({ manager, settings, warn }: AuthTokensCore, $q: I
   const { login } = settings;
   /** A login call: without a login configured, it says what is missing. */
   const withLogin = <T>(call: (configured: Login) => PromiseLike<T>): IPromise<T> =>
-    (login ? $q.when(call(login)).catch((error: { code?: unknown; message?: string }) => {
-      // A browser that cannot keep a DPoP key never logs in with it: worth one line where developers look.
-      if (error?.code === 'dpop_unavailable') warn(`${error.message}`);
-      return $q.reject(error);
-    }) : $q.reject(new TypeError('authTokens: configure({ login }) first, with oidcClient().login.')));
+    (login ? $q.when(call(login)) : $q.reject(new TypeError('authTokens: configure({ login }) first, with oidcClient().login.')));
   /** Navigates to `url`, and says whether there was one. */
   const navigate = (url: string | null) => {
     if (url !== null) $window.location.assign(url);

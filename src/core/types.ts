@@ -85,15 +85,16 @@ export interface Sender {
   /** Told once, when the package starts, where the session is kept: a key-bound sender keeps its key beside it. */
   attach?(place: SenderPlace): void;
   /**
-   * Told of every change that may change the key: `'ended'`, the session ended in this tab (logout, or a
-   * refusal; the key goes too, once the revocation has used it); `'otherTab'`, another tab logged in or out.
+   * Told of every change that may change the key: `ended` true, the session ended in this tab (logout, or
+   * a refusal; the key goes too, once the revocation has used it); false, another tab logged in or out.
    */
-  sessionChanged?(change: 'ended' | 'otherTab'): void;
+  sessionChanged?(ended: boolean): void;
 }
 
-/** Where the session is kept: how (`storage`), under which token storage key, in which window. */
+/** Where the session is kept: how (`storage`), under which token storage key, in which window; `warn` says a failure once through `$log`. */
 export interface SenderPlace {
   storage: 'localStorage' | 'sessionStorage' | 'memory';
   key: string;
   window: Window;
+  warn: (message: string) => void;
 }

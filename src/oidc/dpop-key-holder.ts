@@ -13,6 +13,8 @@ export interface DpopKeyHolder {
   readonly key: () => Promise<DpopKey>;
   /** Replaces the key with `pair` at once: later proofs use it, and a load still under way no longer counts. */
   use(pair: CryptoKeyPair): Promise<DpopKey>;
+  /** The key in memory, loaded or loading; null when none is. */
+  peek(): Promise<DpopKey> | null;
   /** Drops the key from memory; the next proof loads it again. */
   forget(): void;
 }
@@ -38,6 +40,7 @@ export function dpopKeyHolder(crypto: Crypto | undefined, load: () => PromiseLik
   return {
     key: () => (current ??= prepared(load)),
     use: (pair) => (current = prepared(() => pair)),
+    peek: () => current,
     forget: () => {
       current = null;
     },

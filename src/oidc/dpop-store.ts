@@ -31,8 +31,11 @@ const isRecord = (value: unknown): value is KeyRecord => isJsonObject(value) && 
 
 /** The key pairs in IndexedDB; `factory` null (no IndexedDB) rejects every call. */
 export function indexedDbKeyStore(factory: IDBFactory | null, now: () => number): DpopKeyStore {
-  const run = <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Promise<T> =>
-    (factory ? transact(factory, KEYS, mode, work, DPOP_DB) : Promise.reject(new Error('IndexedDB is missing.')));
+  // An `open` that throws (a blocked IndexedDB) rejects like one that fails later.
+  const run = <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Promise<T> => new Promise((resolve) => {
+    if (!factory) throw new Error('IndexedDB is missing.');
+    resolve(transact(factory, KEYS, mode, work, DPOP_DB));
+  });
   const live = (value: unknown): CryptoKeyPair | null => (isRecord(value) && !((value.expiresAt ?? Infinity) <= now()) ? value.pair : null);
 
   return {
@@ -40,20 +43,19 @@ export function indexedDbKeyStore(factory: IDBFactory | null, now: () => number)
     put: (id, pair, expiresAt) => run('readwrite', async (store) => {
       if (expiresAt !== undefined) {
         // Abandoned logins leave their keys behind: each new attempt sweeps the expired ones.
-        for (const [key, value] of zip(await request(store.getAllKeys()), await request(store.getAll()))) {
+        const values = await request(store.getAll() as IDBRequest<unknown[]>);
+        for (const [key, value] of zip(await request(store.getAllKeys()), values)) {
           if (isRecord(value) && value.expiresAt !== undefined && value.expiresAt <= now()) store.delete(key);
         }
       }
       store.put({ pair, ...(expiresAt !== undefined && { expiresAt }) } satisfies KeyRecord, id);
     }),
     take: (id) => run('readwrite', async (store) => {
-      const value = await request(store.get(id));
+      const value: unknown = await request(store.get(id));
       store.delete(id);
       return live(value);
     }),
-    delete: (id) => run('readwrite', async (store) => {
-      store.delete(id);
-    }),
+    delete: (id) => run('readwrite', (store) => Promise.resolve(void store.delete(id))),
   };
 }
 
@@ -62,18 +64,15 @@ const zip = <A, B>(a: A[], b: B[]): Array<[A, B]> => a.map((value, i) => [value,
 /** The key pairs in memory, for a session kept in memory: gone with the page, as the session is. */
 export function memoryKeyStore(): DpopKeyStore {
   const pairs = new Map<string, CryptoKeyPair>();
+  const get = (id: string) => pairs.get(id) ?? null;
   return {
-    get: async (id) => pairs.get(id) ?? null,
-    put: async (id, pair) => {
-      pairs.set(id, pair);
-    },
-    take: async (id) => {
-      const pair = pairs.get(id) ?? null;
+    get: (id) => Promise.resolve(get(id)),
+    put: (id, pair) => Promise.resolve(void pairs.set(id, pair)),
+    take: (id) => {
+      const pair = get(id);
       pairs.delete(id);
-      return pair;
+      return Promise.resolve(pair);
     },
-    delete: async (id) => {
-      pairs.delete(id);
-    },
+    delete: (id) => Promise.resolve(void pairs.delete(id)),
   };
 }

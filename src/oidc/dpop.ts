@@ -32,6 +32,8 @@ export interface DpopBinding {
   thumbprint(): Promise<string | null>;
 }
 
+const KEEP_FAILED = 'The DPoP key could not be kept: DPoP needs an IndexedDB that works.';
+
 /** Which IndexedDB a window has; null where it has none, or throws on access (some privacy modes). */
 function indexedDbOf(window: Window | undefined): IDBFactory | null {
   try {
@@ -74,19 +76,25 @@ export function dpopBinding(crypto: Crypto | undefined, now: () => number): Dpop
   // Nonces and clock are the servers': the session's sender and the attempts' share them.
   const shared = { crypto, nonces: dpopNonces(), clock: dpopClock(now) };
   let place: [DpopKeyStore, string] | null = null;
+  let warn: (message: string) => void = () => undefined;
+  /** Rethrows `error`; a key that cannot be made or kept is said once through `$log` too, as no bearer token will stand in for it. */
+  const said = (error: unknown): never => {
+    if (isAuthTokensError(error) && error.code === 'dpop_unavailable') warn(error.message);
+    throw error;
+  };
 
-  const load = async (): Promise<CryptoKeyPair> => {
+  /** The session's key pair as stored; null when there is none. */
+  const read = async (): Promise<CryptoKeyPair | null> => {
     if (place === null) throw unavailable('DPoP needs configure({ sender }) with this client\'s sender.');
-    let pair: CryptoKeyPair | null;
     try {
-      pair = await place[0].get(place[1]);
+      return await place[0].get(place[1]);
     } catch (error) {
       // Storage that fails now may answer later: the session is kept, and a later renewal tries again.
       throw new AuthTokensError('refresh_failed', 'The DPoP key could not be read; the session is kept.', explain(error));
     }
-    if (pair === null) throw unavailable('The DPoP key of this session is gone (storage was cleared): the session cannot be renewed.');
-    return pair;
   };
+  const load = async (): Promise<CryptoKeyPair> =>
+    (await read()) ?? said(unavailable('The DPoP key of this session is gone (storage was cleared): the session cannot be renewed.'));
   const holder = dpopKeyHolder(crypto, load);
   // The key of the session that ended last: its revocation, which comes after, still needs it.
   let retired: Promise<DpopKey> | null = null;
@@ -95,16 +103,19 @@ export function dpopBinding(crypto: Crypto | undefined, now: () => number): Dpop
     ...dpopSender(holder.key, shared),
     attach: (where) => {
       place = sessionKeyPlace(where, now);
+      warn = where.warn;
       holder.forget();
     },
-    sessionChanged: (change) => {
-      if (change === 'otherTab' || place === null) return holder.forget();
+    sessionChanged: (ended) => {
+      if (!ended || place === null) return holder.forget();
       const [store, id] = place;
-      const ended = (retired = holder.key());
+      // Kept for the revocation that comes next. A session with no key (a logout on the login page) is no failure to report.
+      const last = holder.peek() ?? read().then((pair) => (pair ? dpopKeyOf(crypto, pair) : Promise.reject(unavailable('No DPoP key.'))));
+      retired = last;
       holder.forget();
-      // Deleted once loaded (or found gone): a delete issued first could take the key from the revocation.
+      // The record goes once the key was read: a delete issued first could take it from the revocation.
       const remove = () => store.delete(id).catch(() => undefined);
-      ended.then(remove, remove);
+      last.then(remove, remove);
     },
   };
 
@@ -116,40 +127,29 @@ export function dpopBinding(crypto: Crypto | undefined, now: () => number): Dpop
     revoking: dpopSender(() => retired ?? holder.key(), shared),
     attached: () => place !== null,
 
-    async startAttempt(state, expiresAt, window) {
+    startAttempt: (state, expiresAt, window) => (async () => {
       const pair = await createDpopKeyPair(crypto);
       const key = await dpopKeyOf(crypto, pair);
-      try {
-        await attempts(window).put(`attempt:${state}`, pair, expiresAt);
-      } catch (error) {
-        throw unavailable('The DPoP key could not be kept: DPoP needs an IndexedDB that works.', error);
-      }
+      await attempts(window).put(`attempt:${state}`, pair, expiresAt).catch((error: unknown) => {
+        throw unavailable(KEEP_FAILED, error);
+      });
       return thumbprintOf(crypto, key.jwk);
-    },
+    })().catch(said),
 
-    async attempt(state, window) {
-      let pair: CryptoKeyPair | null;
-      try {
-        pair = await attempts(window).take(`attempt:${state}`);
-      } catch (error) {
+    attempt: (state, window) => (async (): Promise<AttemptKey> => {
+      const pair = await attempts(window).take(`attempt:${state}`).catch((error: unknown) => {
         throw unavailable('The login attempt\'s DPoP key could not be read.', error);
-      }
+      });
       if (pair === null) throw unavailable('The login attempt\'s DPoP key is gone (storage was cleared).');
-      const found = pair;
       let key: Promise<DpopKey> | undefined;
       return {
-        sender: dpopSender(() => (key ??= dpopKeyOf(crypto, found)), shared),
-        async adopt() {
-          if (place === null) throw unavailable('DPoP needs configure({ sender }) with this client\'s sender.');
-          try {
-            await place[0].put(place[1], found);
-          } catch (error) {
-            throw isAuthTokensError(error) ? error : unavailable('The DPoP key could not be kept: DPoP needs an IndexedDB that works.', error);
-          }
-          await holder.use(found);
+        sender: dpopSender(() => (key ??= dpopKeyOf(crypto, pair)), shared),
+        adopt: async () => {
+          await place![0].put(place![1], pair).catch((error: unknown) => said(unavailable(KEEP_FAILED, error)));
+          await holder.use(pair);
         },
       };
-    },
+    })().catch(said),
 
     thumbprint: () => holder.key().then((key) => thumbprintOf(crypto, key.jwk), () => null),
   };
