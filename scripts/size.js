@@ -9,18 +9,18 @@
 // with the secrets' forms worked out once, and naming the scheduler's two settings, 18 more: 8,021. The
 // login's own code (discovery, PKCE, attempts, id-token checks) is in the oidc entry: 1,665 to 4,331. The
 // token-endpoint calls' sender seam is in the auth0 entry too, which shares them: 2,067. Sender-constrained
-// tokens (DPoP) cost the main entry 394 bytes (8,415: the `sender` option, presenting a token with its proof
+// tokens (DPoP) cost the main entry 398 bytes (8,419: the `sender` option, presenting a token with its proof
 // in angular-jwt's interceptor and the one nonce retry, telling the sender where the session lives and when
 // it changes); the DPoP code itself (keys in IndexedDB, proofs, nonces, the server's clock) is in the oidc
-// entry: 4,331 to 7,325.
+// entry: 4,331 to 7,327.
 const fs = require('fs');
 const zlib = require('zlib');
 const path = require('path');
 
 const BUDGETS = {
-  'angular-auth-tokens.umd.js': 8415 + 256,
+  'angular-auth-tokens.umd.js': 8419 + 256,
   'angular-auth-tokens-auth0.umd.js': 2067 + 256,
-  'angular-auth-tokens-oidc.umd.js': 7325 + 256,
+  'angular-auth-tokens-oidc.umd.js': 7327 + 256,
 };
 let failed = false;
 for (const [file, budget] of Object.entries(BUDGETS)) {

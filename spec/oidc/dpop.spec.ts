@@ -103,6 +103,11 @@ describe('dpopBinding', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('answers the thumbprint of no key with null, and says nothing: a query is no failure', async () => {
+    expect(await binding.thumbprint()).toBeNull();
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('loads the key again when another tab logged in with a new one', async () => {
     const old = await logIn('s1');
     expect(await signer()).toBe(old);

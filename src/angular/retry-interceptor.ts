@@ -24,8 +24,10 @@ retryOn401.$inject = ['$delegate', '$q', '$injector'];
  * broadcasts 'unauthenticated' once, for the answer the caller gets, never for a 401 that a retry mended.
  */
 export function retryOn401($delegate: IHttpInterceptor, $q: IQService, $injector: auto.IInjectorService): IHttpInterceptor {
-  // Looked up per call: the core may need $http (an injectable refresher), which needs this interceptor.
-  const core = () => $injector.get<AuthTokensCore>('authTokensCore');
+  // Looked up on the first request, not here: the core may need $http (an injectable refresher), which
+  // needs this interceptor. Then kept: every request reads it.
+  let made: AuthTokensCore | undefined;
+  const core = () => (made ??= $injector.get<AuthTokensCore>('authTokensCore'));
   /** The headers the sender added to each request, so that a retry takes them out and a challenge is read against them. */
   const presented = new WeakMap<object, Record<string, string>>();
   // angular-jwt's own responseError: it broadcasts 'unauthenticated' on a 401, and rejects.

@@ -96,6 +96,9 @@ export function dpopBinding(crypto: Crypto | undefined, now: () => number): Dpop
   const load = async (): Promise<CryptoKeyPair> =>
     (await read()) ?? said(unavailable('The DPoP key of this session is gone (storage was cleared): the session cannot be renewed.'));
   const holder = dpopKeyHolder(crypto, load);
+  /** The session's key as it is now, without loading it into the holder, and without a word when there is none: a query, not a need. */
+  const stored = (): Promise<DpopKey> => holder.peek()
+    ?? read().then((pair) => (pair ? dpopKeyOf(crypto, pair) : Promise.reject(unavailable('No DPoP key.'))));
   // The key of the session that ended last: its revocation, which comes after, still needs it.
   let retired: Promise<DpopKey> | null = null;
 
@@ -110,7 +113,7 @@ export function dpopBinding(crypto: Crypto | undefined, now: () => number): Dpop
       if (!ended || place === null) return holder.forget();
       const [store, id] = place;
       // Kept for the revocation that comes next. A session with no key (a logout on the login page) is no failure to report.
-      const last = holder.peek() ?? read().then((pair) => (pair ? dpopKeyOf(crypto, pair) : Promise.reject(unavailable('No DPoP key.'))));
+      const last = stored();
       retired = last;
       holder.forget();
       // The record goes once the key was read: a delete issued first could take it from the revocation.
@@ -151,6 +154,6 @@ export function dpopBinding(crypto: Crypto | undefined, now: () => number): Dpop
       };
     })().catch(said),
 
-    thumbprint: () => holder.key().then((key) => thumbprintOf(crypto, key.jwk), () => null),
+    thumbprint: () => stored().then((key) => thumbprintOf(crypto, key.jwk), () => null),
   };
 }
